@@ -1,0 +1,75 @@
+# banlist — every command a developer or CI needs. `make help` lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(HOME)/go/bin:/usr/local/go/bin:$(PATH)
+
+WAILS_VERSION := v2.15.0
+APT_PKGS      := libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth x11-apps imagemagick xdotool chromium
+BIN           := build/bin/banlist
+TEST_BIN      := build/bin/banlist-test
+GO_FILES       = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './frontend/*')
+FRONTEND_SRC   = $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
+
+.PHONY: help run serve build test test-go test-frontend test-e2e test-desktop bench lint deps deps-apt deps-wails deps-npm clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
+
+## ---- set-up (idempotent; quick when everything is there) ----
+deps: deps-apt deps-wails deps-npm ## install everything the build and the tests need
+
+deps-apt: ## Debian packages: GTK/WebKit for the window, Xvfb and ImageMagick for the smoke test, Chromium for browser tests
+	@bash .ci/apt-deps.sh $(APT_PKGS)
+
+deps-wails: ## the pinned Wails CLI
+	@wails version 2>/dev/null | grep -qx '$(WAILS_VERSION)' || { echo "installing wails $(WAILS_VERSION)"; go install github.com/wailsapp/wails/v2/cmd/wails@$(WAILS_VERSION); }
+
+deps-npm: frontend/node_modules/.package-lock.json ## frontend packages, exactly as locked
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	@touch $@
+
+## ---- build ----
+frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SRC)
+	cd frontend && npm run build
+
+$(TEST_BIN): frontend/dist/index.html $(GO_FILES) go.mod go.sum
+	go build -o $@ .
+
+build: deps ## the desktop binary with `wails build` (build/bin/banlist)
+	wails build -clean -trimpath -skipbindings
+
+run: deps frontend/dist/index.html ## build and open the desktop app on the default database (with demo data)
+	wails build -trimpath -s -skipbindings
+	./$(BIN)
+
+serve: deps-npm $(TEST_BIN) ## serve the UI and API on http://127.0.0.1:8080
+	./$(TEST_BIN) serve
+
+## ---- checks ----
+lint: deps-npm frontend/dist/index.html ## gofmt, go vet, vue-tsc
+	@unformatted=$$(gofmt -l $(GO_FILES)); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	go vet ./...
+	cd frontend && npx vue-tsc --noEmit
+
+test: deps lint test-frontend test-e2e test-desktop test-go ## everything CI runs
+
+test-frontend: deps-npm ## Vitest component tests
+	cd frontend && npx vitest run
+
+test-e2e: deps-npm $(TEST_BIN) ## browser tests: playwright-core + Chromium against `banlist serve`
+	cd frontend && BANLIST_BIN=$(CURDIR)/$(TEST_BIN) node --test --test-concurrency=1 e2e/
+
+test-desktop: deps frontend/dist/index.html ## wails build, then start the window under Xvfb and screenshot it
+	wails build -trimpath -s -skipbindings
+	bash .ci/smoke-desktop.sh $(BIN)
+
+test-go: frontend/dist/index.html ## Go unit, integration and multi-process tests (race detector on)
+	go test -race -count=1 ./...
+
+bench: frontend/dist/index.html ## benchmarks (never part of make test)
+	go test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf build/bin frontend/dist test-artifacts

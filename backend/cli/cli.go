@@ -1,0 +1,174 @@
+// Package cli parses banlist's command line, opens the database it names and
+// starts the requested door: the desktop window (supplied by package main,
+// which owns the Wails bindings) or the HTTP server.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"banlist/backend/clock"
+	"banlist/backend/demo"
+	"banlist/backend/service"
+	"banlist/backend/store"
+)
+
+// ErrUsage marks a command-line mistake; main exits with status 2 for it.
+var ErrUsage = errors.New("usage error")
+
+// Env is what package main hands to Run.
+type Env struct {
+	// UI is the built frontend.
+	UI fs.FS
+	// Desktop opens the window on svc and blocks until it closes.
+	Desktop func(svc *service.Service) error
+	Stdout  io.Writer
+	Stderr  io.Writer
+	Getenv  func(string) string
+}
+
+const usage = `banlist — block abusive chat customers by IP address.
+
+Usage:
+  banlist [--db PATH] [--shared] [--no-demo]          open the desktop app
+  banlist serve [--addr 127.0.0.1:8080] [--db PATH]    serve the UI and API to a browser
+  banlist help                                         show this text
+
+Database: --db PATH, else $BANLIST_DB, else %s
+`
+
+// DefaultDBPath is where the database lives unless told otherwise.
+func DefaultDBPath() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		dir = "."
+	}
+	return filepath.Join(dir, "banlist", "banlist.db")
+}
+
+// dbFlags are the database options every sub-command shares.
+type dbFlags struct {
+	path   string
+	shared bool
+	noDemo bool
+}
+
+func (f *dbFlags) register(fs *flag.FlagSet, getenv func(string) string) {
+	def := getenv("BANLIST_DB")
+	if def == "" {
+		def = DefaultDBPath()
+	}
+	fs.StringVar(&f.path, "db", def, "database file (env BANLIST_DB)")
+	fs.BoolVar(&f.shared, "shared", getenv("BANLIST_SHARED") == "1", "the file is on a network share used by several machines (rollback journal instead of WAL)")
+	fs.BoolVar(&f.noDemo, "no-demo", false, "do not load demo contacts into a new empty database")
+}
+
+// open opens the database and, for a new one, loads the demo contacts.
+func (f *dbFlags) open(ctx context.Context) (*service.Service, error) {
+	clk := clock.System{}
+	db, err := store.Open(ctx, store.Options{Path: f.path, Shared: f.shared, Clock: clk})
+	if err != nil {
+		return nil, err
+	}
+	if !f.noDemo {
+		loaded, err := demo.SeedIfEmpty(ctx, db, clk.Now(), demo.DefaultSize)
+		if err != nil {
+			_ = db.Close()
+			return nil, err
+		}
+		if loaded {
+			slog.Info("loaded demo contacts into a new database", "count", demo.DefaultSize)
+		}
+	}
+	slog.Info("database open", "path", f.path, "shared", f.shared)
+	return service.New(db), nil
+}
+
+// Run executes the command line args (without the program name).
+func Run(ctx context.Context, args []string, env Env) error {
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
+	if env.Stdout == nil {
+		env.Stdout = os.Stdout
+	}
+	if env.Stderr == nil {
+		env.Stderr = os.Stderr
+	}
+	cmd := ""
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "":
+		return runDesktop(ctx, args, env)
+	case "serve":
+		return runServe(ctx, args, env)
+	case "help":
+		fmt.Fprintf(env.Stdout, usage, DefaultDBPath())
+		return nil
+	default:
+		return fmt.Errorf("%w: unknown command %q (try `banlist help`)", ErrUsage, cmd)
+	}
+}
+
+func newFlagSet(name string, env Env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %w", ErrUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", ErrUsage, fs.Arg(0))
+	}
+	return nil
+}
+
+func runDesktop(ctx context.Context, args []string, env Env) error {
+	var f dbFlags
+	fs := newFlagSet("banlist", env)
+	f.register(fs, env.Getenv)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := CheckDisplay(env.Getenv); err != nil {
+		return err
+	}
+	svc, err := f.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	start := time.Now()
+	err = env.Desktop(svc)
+	slog.Info("desktop closed", "ran", time.Since(start).Round(time.Second))
+	return err
+}
+
+// ErrNoDisplay is returned instead of letting GTK abort when there is no screen.
+var ErrNoDisplay = errors.New("no graphical display: DISPLAY and WAYLAND_DISPLAY are not set. " +
+	"Run `banlist serve` and open the printed address in a browser, or start the app inside a desktop session")
+
+// CheckDisplay reports ErrNoDisplay on Linux when no X11 or Wayland display
+// is available, so the desktop mode fails with advice instead of a GTK panic.
+func CheckDisplay(getenv func(string) string) error {
+	if !needsDisplay {
+		return nil
+	}
+	if getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
+		return ErrNoDisplay
+	}
+	return nil
+}

@@ -1,0 +1,169 @@
+// Package contacts holds the contact-center report: one row per chat contact,
+// with the customer's IP address that a supervisor may block.
+package contacts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"banlist/backend/apperr"
+	"banlist/backend/store"
+)
+
+// ErrNotFound is returned (wrapped in an *apperr.Error) for an unknown contact id.
+var ErrNotFound = errors.New("contact not found")
+
+// Contact is one chat contact as the report and the detail view show it.
+type Contact struct {
+	ID           int64      `json:"id"`
+	VisitorName  string     `json:"visitorName"`
+	Email        string     `json:"email"`
+	IP           string     `json:"ip"`
+	Channel      string     `json:"channel"`
+	StartedAt    time.Time  `json:"startedAt"`
+	EndedAt      *time.Time `json:"endedAt,omitempty"`
+	DurationSec  int64      `json:"durationSec"`
+	Agent        string     `json:"agent"`
+	Department   string     `json:"department"`
+	Messages     int64      `json:"messages"`
+	Rating       *int64     `json:"rating,omitempty"`
+	Country      string     `json:"country"`
+	UserAgent    string     `json:"userAgent"`
+	FirstMessage string     `json:"firstMessage"`
+}
+
+// row is the stored shape of a Contact (times as Unix milliseconds).
+type row struct {
+	ID           int64
+	VisitorName  string
+	Email        string
+	IP           string
+	IPKey        []byte
+	Channel      string
+	StartedAt    int64
+	EndedAt      *int64
+	DurationSec  int64
+	Agent        string
+	Department   string
+	Messages     int64
+	Rating       *int64
+	Country      string
+	UserAgent    string
+	FirstMessage string
+}
+
+func (row) TableName() string { return "contacts" }
+
+func (r row) contact() Contact {
+	c := Contact{
+		ID: r.ID, VisitorName: r.VisitorName, Email: r.Email, IP: r.IP, Channel: r.Channel,
+		StartedAt: time.UnixMilli(r.StartedAt).UTC(), DurationSec: r.DurationSec, Agent: r.Agent,
+		Department: r.Department, Messages: r.Messages, Rating: r.Rating, Country: r.Country,
+		UserAgent: r.UserAgent, FirstMessage: r.FirstMessage,
+	}
+	if r.EndedAt != nil {
+		t := time.UnixMilli(*r.EndedAt).UTC()
+		c.EndedAt = &t
+	}
+	return c
+}
+
+func toRow(c Contact) (row, error) {
+	addr, err := netip.ParseAddr(strings.TrimSpace(c.IP))
+	if err != nil || addr.Zone() != "" {
+		return row{}, apperr.Invalid("ip", fmt.Sprintf("“%s” is not an IP address", c.IP))
+	}
+	addr = addr.Unmap()
+	key := addr.As16()
+	r := row{
+		ID: c.ID, VisitorName: c.VisitorName, Email: c.Email, IP: addr.String(), IPKey: key[:],
+		Channel: c.Channel, StartedAt: c.StartedAt.UnixMilli(), DurationSec: c.DurationSec,
+		Agent: c.Agent, Department: c.Department, Messages: c.Messages, Rating: c.Rating,
+		Country: c.Country, UserAgent: c.UserAgent, FirstMessage: c.FirstMessage,
+	}
+	if r.Channel == "" {
+		r.Channel = "chat"
+	}
+	if c.EndedAt != nil {
+		ms := c.EndedAt.UnixMilli()
+		r.EndedAt = &ms
+	}
+	return r, nil
+}
+
+// Store reads and writes contacts.
+type Store struct {
+	db *store.DB
+}
+
+// New returns a Store on db.
+func New(db *store.DB) *Store { return &Store{db: db} }
+
+// Insert stores contacts in one transaction: all or none. Each contact's IP
+// is normalized; the assigned ids are written back into cs.
+func (s *Store) Insert(ctx context.Context, cs []Contact) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return InsertTx(tx, cs)
+	})
+	if err != nil {
+		var ae *apperr.Error
+		if errors.As(err, &ae) {
+			return err
+		}
+		return apperr.Unavailable("Could not save contacts: "+store.Classify(err).Error(), err)
+	}
+	return nil
+}
+
+// InsertTx stores contacts inside the caller's transaction tx.
+func InsertTx(tx *gorm.DB, cs []Contact) error {
+	rows := make([]row, len(cs))
+	for i, c := range cs {
+		r, err := toRow(c)
+		if err != nil {
+			return fmt.Errorf("contact %d: %w", i+1, err)
+		}
+		rows[i] = r
+	}
+	if err := tx.CreateInBatches(rows, 500).Error; err != nil {
+		return err
+	}
+	for i := range rows {
+		cs[i].ID = rows[i].ID
+		cs[i].IP = rows[i].IP
+	}
+	return nil
+}
+
+// Get returns one contact.
+func (s *Store) Get(ctx context.Context, id int64) (Contact, error) {
+	var r row
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Contact{}, &apperr.Error{Code: apperr.CodeNotFound, Message: fmt.Sprintf("Contact %d does not exist.", id), Err: ErrNotFound}
+	}
+	if err != nil {
+		return Contact{}, apperr.Unavailable("Could not read the contact: "+store.Classify(err).Error(), err)
+	}
+	return r.contact(), nil
+}
+
+// Count returns how many contacts are stored.
+func (s *Store) Count(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&row{}).Count(&n).Error
+	return n, err
+}
+
+// CountByIP returns how many contacts came from ip.
+func (s *Store) CountByIP(ctx context.Context, ip string) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&row{}).Where("ip = ?", ip).Count(&n).Error
+	return n, err
+}

@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+)
+
+// migration is one named, ordered schema step. Steps never change once
+// released; a schema change is a new step at the end of the list.
+type migration struct {
+	name string
+	up   func(tx *gorm.DB) error
+}
+
+// execAll runs each statement in order and stops at the first error.
+func execAll(stmts ...string) func(tx *gorm.DB) error {
+	return func(tx *gorm.DB) error {
+		for _, s := range stmts {
+			if err := tx.Exec(s).Error; err != nil {
+				return fmt.Errorf("%.60s…: %w", s, err)
+			}
+		}
+		return nil
+	}
+}
+
+// Times are stored as INTEGER Unix milliseconds in UTC: they sort and compare
+// exactly, and index compactly, whatever the machine's time zone.
+var migrations = []migration{
+	{name: "0001_contacts", up: execAll(
+		`CREATE TABLE contacts (
+			id            INTEGER PRIMARY KEY,
+			visitor_name  TEXT    NOT NULL DEFAULT '',
+			email         TEXT    NOT NULL DEFAULT '',
+			ip            TEXT    NOT NULL,
+			ip_key        BLOB    NOT NULL, -- 16-byte form of ip, for range lookups
+			channel       TEXT    NOT NULL DEFAULT 'chat',
+			started_at    INTEGER NOT NULL,
+			ended_at      INTEGER,
+			duration_sec  INTEGER NOT NULL DEFAULT 0,
+			agent         TEXT    NOT NULL DEFAULT '',
+			department    TEXT    NOT NULL DEFAULT '',
+			messages      INTEGER NOT NULL DEFAULT 0,
+			rating        INTEGER,
+			country       TEXT    NOT NULL DEFAULT '',
+			user_agent    TEXT    NOT NULL DEFAULT '',
+			first_message TEXT    NOT NULL DEFAULT ''
+		)`,
+		`CREATE INDEX contacts_started ON contacts(started_at DESC, id DESC)`,
+		`CREATE INDEX contacts_ip ON contacts(ip, started_at DESC)`,
+		`CREATE INDEX contacts_ip_key ON contacts(ip_key)`,
+		`CREATE INDEX contacts_agent ON contacts(agent, started_at DESC)`,
+	)},
+	{name: "0002_settings", up: execAll(
+		`CREATE TABLE settings (
+			key   TEXT PRIMARY KEY,
+			value TEXT NOT NULL
+		)`,
+	)},
+	// Bans are never deleted: unbanning sets removed_at. lo/hi are the first
+	// and last address covered, as 16-byte keys (IPv4 in its IPv4-mapped
+	// form), so BLOB comparison orders them numerically. There is no unique
+	// index on target: "active" depends on the clock, which an index cannot
+	// see; package bans checks for an active duplicate inside the write
+	// transaction instead, which the immediate write lock makes atomic.
+	{name: "0003_bans", up: execAll(
+		`CREATE TABLE bans (
+			id         INTEGER PRIMARY KEY,
+			target     TEXT    NOT NULL,
+			is_range   INTEGER NOT NULL,
+			lo         BLOB    NOT NULL,
+			hi         BLOB    NOT NULL,
+			period     TEXT    NOT NULL,
+			notes      TEXT    NOT NULL DEFAULT '',
+			created_by TEXT    NOT NULL,
+			created_at INTEGER NOT NULL,
+			expires_at INTEGER NOT NULL,
+			removed_at INTEGER,
+			removed_by TEXT    NOT NULL DEFAULT '',
+			renewals   INTEGER NOT NULL DEFAULT 0
+		)`,
+		`CREATE INDEX bans_active ON bans(removed_at, expires_at)`,
+		`CREATE INDEX bans_target ON bans(target, created_at)`,
+		`CREATE INDEX bans_lo_hi ON bans(lo, hi)`,
+		`CREATE INDEX bans_created ON bans(created_at)`,
+		`CREATE TABLE ban_events (
+			id         INTEGER PRIMARY KEY,
+			ban_id     INTEGER NOT NULL REFERENCES bans(id),
+			target     TEXT    NOT NULL,
+			kind       TEXT    NOT NULL, -- banned, renewed, unbanned, expired
+			actor      TEXT    NOT NULL,
+			at         INTEGER NOT NULL,
+			period     TEXT    NOT NULL DEFAULT '',
+			notes      TEXT    NOT NULL DEFAULT '',
+			expires_at INTEGER
+		)`,
+		`CREATE INDEX ban_events_target ON ban_events(target, at)`,
+		`CREATE INDEX ban_events_ban ON ban_events(ban_id)`,
+	)},
+}
+
+// migrate applies every step not yet recorded in schema_migrations. Each step
+// runs in its own write transaction and re-checks whether it was applied, so
+// two processes opening a new shared file at once do not both apply it.
+func migrate(ctx context.Context, db *DB) error {
+	g := db.WithContext(ctx)
+	if err := g.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		name       TEXT PRIMARY KEY,
+		applied_at INTEGER NOT NULL
+	)`).Error; err != nil {
+		return err
+	}
+	for _, m := range migrations {
+		err := g.Transaction(func(tx *gorm.DB) error {
+			var n int64
+			if err := tx.Raw(`SELECT count(*) FROM schema_migrations WHERE name = ?`, m.name).Scan(&n).Error; err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if err := m.up(tx); err != nil {
+				return err
+			}
+			return tx.Exec(`INSERT INTO schema_migrations(name, applied_at) VALUES (?, ?)`,
+				m.name, db.Clock.Now().UnixMilli()).Error
+		})
+		if err != nil {
+			return fmt.Errorf("step %s: %w", m.name, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,158 @@
+// Package store opens the banlist SQLite database through GORM, applies the
+// connection pragmas that make it safe to share between processes, and runs
+// the schema migrations.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"banlist/backend/clock"
+)
+
+// Options says how to open a database file.
+type Options struct {
+	// Path is the database file. Its folder is created if missing.
+	Path string
+	// Shared marks a file that several machines open over a network share.
+	// It switches the journal from WAL (which needs shared memory on one host)
+	// to the rollback journal, and syncs fully on every commit.
+	Shared bool
+	// Clock stamps GORM's automatic time fields. Defaults to the system clock.
+	Clock clock.Clock
+	// BusyTimeout is how long SQLite waits for another process's lock before
+	// returning SQLITE_BUSY. Defaults to 5 s.
+	BusyTimeout time.Duration
+}
+
+// DB is an open banlist database.
+type DB struct {
+	*gorm.DB
+	Path   string
+	Shared bool
+	Clock  clock.Clock
+}
+
+// DSN builds the driver connection string for opts. The order matters:
+// busy_timeout comes first so that every later pragma (journal_mode needs a
+// lock) already waits for other processes instead of failing at once.
+func DSN(opts Options) string {
+	timeout := opts.BusyTimeout
+	if timeout <= 0 {
+		timeout = 5 * time.Second
+	}
+	q := url.Values{}
+	pragmas := []string{
+		fmt.Sprintf("busy_timeout(%d)", timeout.Milliseconds()),
+		"foreign_keys(1)",
+	}
+	if opts.Shared {
+		// Rollback journal: WAL's shared-memory index does not work across
+		// machines on a network file system.
+		pragmas = append(pragmas, "journal_mode(DELETE)", "synchronous(FULL)")
+	} else {
+		pragmas = append(pragmas, "journal_mode(WAL)", "synchronous(NORMAL)")
+	}
+	q["_pragma"] = pragmas
+	// Every transaction takes the write lock when it begins, so two writers
+	// never both read and then deadlock on the upgrade to a write lock.
+	q.Set("_txlock", "immediate")
+	return opts.Path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) and migrates the database at opts.Path.
+func Open(ctx context.Context, opts Options) (*DB, error) {
+	if strings.TrimSpace(opts.Path) == "" {
+		return nil, errors.New("no database path given")
+	}
+	if strings.ContainsAny(opts.Path, "?#") {
+		return nil, fmt.Errorf("database path %q: the characters ? and # are not supported", opts.Path)
+	}
+	if opts.Clock == nil {
+		opts.Clock = clock.System{}
+	}
+	if err := os.MkdirAll(filepath.Dir(opts.Path), 0o700); err != nil {
+		return nil, fmt.Errorf("create database folder: %w", err)
+	}
+	if err := createPrivate(opts.Path); err != nil {
+		return nil, err
+	}
+	gdb, err := gorm.Open(sqlite.Open(DSN(opts)), &gorm.Config{
+		NowFunc:         opts.Clock.Now,
+		TranslateError:  true,
+		Logger:          logger.Default.LogMode(logger.Silent),
+		PrepareStmt:     false,
+		CreateBatchSize: 500,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", opts.Path, Classify(err))
+	}
+	sqlDB, err := gdb.DB()
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", opts.Path, err)
+	}
+	// One connection: SQLite allows one writer at a time anyway, and a single
+	// connection keeps this process's writes strictly ordered and its
+	// transactions from waiting on each other's busy timeouts.
+	sqlDB.SetMaxOpenConns(1)
+	sqlDB.SetConnMaxLifetime(0)
+	db := &DB{DB: gdb, Path: opts.Path, Shared: opts.Shared, Clock: opts.Clock}
+	if err := db.checkIsSQLite(ctx); err != nil {
+		_ = sqlDB.Close()
+		return nil, err
+	}
+	if err := migrate(ctx, db); err != nil {
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("migrate %s: %w", opts.Path, Classify(err))
+	}
+	return db, nil
+}
+
+// createPrivate creates the database file with owner-only permissions if it
+// does not exist yet, so SQLite never creates it world-readable.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		return f.Close()
+	}
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	return fmt.Errorf("create database file: %w", err)
+}
+
+func (db *DB) checkIsSQLite(ctx context.Context) error {
+	var n int
+	if err := db.WithContext(ctx).Raw("SELECT count(*) FROM sqlite_master").Scan(&n).Error; err != nil {
+		return fmt.Errorf("open database %s: %w", db.Path, Classify(err))
+	}
+	return nil
+}
+
+// Close closes the underlying connection.
+func (db *DB) Close() error {
+	sqlDB, err := db.DB.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// DataVersion returns SQLite's data_version for this connection: it changes
+// whenever another connection (in this or another process) commits a change
+// to the file. Watchers poll it cheaply instead of re-reading tables.
+func (db *DB) DataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := db.WithContext(ctx).Raw("PRAGMA data_version").Scan(&v).Error
+	return v, err
+}

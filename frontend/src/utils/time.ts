@@ -1,0 +1,47 @@
+// Times arrive as UTC ISO strings; the UI always shows the viewer's local time.
+
+const dateTime = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short',
+  day: '2-digit',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+})
+
+/** "Tue, 25 Nov 2026, 14:03" in the viewer's time zone. */
+export function formatLocal(iso: string | Date | undefined | null): string {
+  if (!iso) return '—'
+  const d = typeof iso === 'string' ? new Date(iso) : iso
+  return Number.isNaN(d.getTime()) ? '—' : dateTime.format(d)
+}
+
+/** "in 3 h", "5 d ago", relative to now. */
+export function relative(iso: string | Date, now: Date = new Date()): string {
+  const t = (typeof iso === 'string' ? new Date(iso) : iso).getTime()
+  const diff = t - now.getTime()
+  const abs = Math.abs(diff)
+  const units: [number, string][] = [
+    [30 * 86400e3, 'mo'],
+    [86400e3, 'd'],
+    [3600e3, 'h'],
+    [60e3, 'min'],
+  ]
+  let text = 'less than a minute'
+  for (const [ms, label] of units) {
+    if (abs >= ms) {
+      text = `${Math.floor(abs / ms)} ${label}`
+      break
+    }
+  }
+  if (text === 'less than a minute') return diff >= 0 ? 'in less than a minute' : 'just now'
+  return diff >= 0 ? `in ${text}` : `${text} ago`
+}
+
+/** "12 min 5 s" for a duration in seconds. */
+export function formatDuration(sec: number): string {
+  const m = Math.floor(sec / 60)
+  const s = sec % 60
+  if (m >= 60) return `${Math.floor(m / 60)} h ${m % 60} min`
+  return m > 0 ? `${m} min ${s} s` : `${s} s`
+}
