@@ -18,6 +18,7 @@ import (
 	"banlist/backend/clock"
 	"banlist/backend/demo"
 	"banlist/backend/service"
+	"banlist/backend/settings"
 	"banlist/backend/store"
 )
 
@@ -40,9 +41,11 @@ const usage = `banlist — block abusive chat customers by IP address.
 Usage:
   banlist [--db PATH] [--shared] [--no-demo]          open the desktop app
   banlist serve [--addr 127.0.0.1:8080] [--db PATH]    serve the UI and API to a browser
+  banlist import contacts FILE [--db PATH]             add contacts from FILE.csv or FILE.json (docs/IMPORT.md)
   banlist help                                         show this text
 
-Database: --db PATH, else $BANLIST_DB, else %s
+Database: --db PATH, else $BANLIST_DB, else the last one chosen in
+Settings → Database, else %s
 `
 
 // DefaultDBPath is where the database lives unless told otherwise.
@@ -56,23 +59,57 @@ func DefaultDBPath() string {
 
 // dbFlags are the database options every sub-command shares.
 type dbFlags struct {
-	path   string
-	shared bool
-	noDemo bool
+	path         string
+	shared       bool
+	noDemo       bool
+	settingsPath string
+	getenv       func(string) string
+	settings     *settings.File
 }
 
 func (f *dbFlags) register(fs *flag.FlagSet, getenv func(string) string) {
-	def := getenv("BANLIST_DB")
-	if def == "" {
-		def = DefaultDBPath()
-	}
-	fs.StringVar(&f.path, "db", def, "database file (env BANLIST_DB)")
-	fs.BoolVar(&f.shared, "shared", getenv("BANLIST_SHARED") == "1", "the file is on a network share used by several machines (rollback journal instead of WAL)")
+	f.getenv = getenv
+	fs.StringVar(&f.path, "db", "", "database file (default: $BANLIST_DB, else the last one chosen in Settings, else "+DefaultDBPath()+")")
+	fs.BoolVar(&f.shared, "shared", false, "the file is on a network share used by several machines: rollback journal instead of WAL (env BANLIST_SHARED=1)")
 	fs.BoolVar(&f.noDemo, "no-demo", false, "do not load demo contacts into a new empty database")
+	fs.StringVar(&f.settingsPath, "settings", "", "settings file (default: $BANLIST_SETTINGS, else "+settings.DefaultPath()+")")
+}
+
+// resolve fills the database path and mode: --db, else $BANLIST_DB, else the
+// settings file's last choice, else the default path.
+func (f *dbFlags) resolve() error {
+	if f.settingsPath == "" {
+		f.settingsPath = f.getenv("BANLIST_SETTINGS")
+	}
+	if f.settingsPath == "" {
+		f.settingsPath = settings.DefaultPath()
+	}
+	st, err := settings.Load(f.settingsPath)
+	if err != nil {
+		return err
+	}
+	f.settings = st
+	if f.getenv("BANLIST_SHARED") == "1" {
+		f.shared = true
+	}
+	switch {
+	case f.path != "":
+	case f.getenv("BANLIST_DB") != "":
+		f.path = f.getenv("BANLIST_DB")
+	case st.Get().DBPath != "":
+		f.path = st.Get().DBPath
+		f.shared = f.shared || st.Get().Shared
+	default:
+		f.path = DefaultDBPath()
+	}
+	return nil
 }
 
 // open opens the database and, for a new one, loads the demo contacts.
 func (f *dbFlags) open(ctx context.Context) (*service.Service, error) {
+	if err := f.resolve(); err != nil {
+		return nil, err
+	}
 	clk := clock.System{}
 	db, err := store.Open(ctx, store.Options{Path: f.path, Shared: f.shared, Clock: clk})
 	if err != nil {
@@ -89,7 +126,7 @@ func (f *dbFlags) open(ctx context.Context) (*service.Service, error) {
 		}
 	}
 	slog.Info("database open", "path", f.path, "shared", f.shared)
-	return service.New(db), nil
+	return service.New(ctx, db, f.settings), nil
 }
 
 // Run executes the command line args (without the program name).
@@ -112,6 +149,8 @@ func Run(ctx context.Context, args []string, env Env) error {
 		return runDesktop(ctx, args, env)
 	case "serve":
 		return runServe(ctx, args, env)
+	case "import":
+		return runImport(ctx, args, env)
 	case "help":
 		fmt.Fprintf(env.Stdout, usage, DefaultDBPath())
 		return nil

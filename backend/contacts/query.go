@@ -29,13 +29,12 @@ type Query struct {
 	Desc     bool       `json:"desc"`
 	Page     int        `json:"page"`     // 1-based
 	PageSize int        `json:"pageSize"` // default DefaultPageSize, at most MaxPageSize
-	// IPKeys, when not nil, limits the report to contacts whose ip_key lies in
-	// one of the ranges. The service fills it for "blocked only".
-	IPRanges []KeyRange `json:"-"`
+	// BlockedOnly limits the report to contacts whose IP an active ban covers.
+	BlockedOnly bool `json:"blockedOnly"`
+	// BlockedAt is the moment "active" is judged at; List sets it from the
+	// database clock when BlockedOnly is set and it is nil.
+	BlockedAt *time.Time `json:"-"`
 }
-
-// KeyRange is an inclusive range of 16-byte IP keys.
-type KeyRange struct{ Lo, Hi []byte }
 
 // Page is one page of the report and the total number of matching contacts.
 type Page struct {
@@ -99,8 +98,9 @@ func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 	if err := q.Normalize(); err != nil {
 		return Page{}, err
 	}
-	if q.IPRanges != nil && len(q.IPRanges) == 0 {
-		return Page{Items: []Contact{}, Page: q.Page, PageSize: q.PageSize}, nil
+	if q.BlockedOnly && q.BlockedAt == nil {
+		now := s.db.Clock.Now()
+		q.BlockedAt = &now
 	}
 	filter := func(tx *gorm.DB) *gorm.DB { return q.apply(tx) }
 	var total int64
@@ -139,14 +139,12 @@ func (q *Query) apply(tx *gorm.DB) *gorm.DB {
 	if q.To != nil {
 		tx = tx.Where("started_at < ?", q.To.UnixMilli())
 	}
-	if len(q.IPRanges) > 0 {
-		conds := make([]string, 0, len(q.IPRanges))
-		args := make([]any, 0, 2*len(q.IPRanges))
-		for _, r := range q.IPRanges {
-			conds = append(conds, "ip_key BETWEEN ? AND ?")
-			args = append(args, r.Lo, r.Hi)
-		}
-		tx = tx.Where("("+strings.Join(conds, " OR ")+")", args...)
+	if q.BlockedOnly {
+		at := q.BlockedAt.UnixMilli()
+		// Walk the active bans and range-scan the ip_key index for each: a
+		// handful of bans against many contacts, never the other way round.
+		tx = tx.Where(`id IN (SELECT c.id FROM bans b CROSS JOIN contacts c
+			WHERE b.removed_at IS NULL AND b.expires_at > ? AND c.ip_key BETWEEN b.lo AND b.hi)`, at)
 	}
 	return tx
 }

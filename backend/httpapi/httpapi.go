@@ -26,8 +26,12 @@ const MaxBodyBytes = 1 << 20
 type Route struct {
 	Method  string
 	Path    string
-	Binding string
-	handle  func(s *service.Service, r *http.Request) (any, error)
+	Binding string // empty for routes with no desktop twin (the event stream)
+	// handle returns a value sent as JSON; raw writes the response itself.
+	handle func(s *service.Service, r *http.Request) (any, error)
+	raw    func(s *service.Service, w http.ResponseWriter, r *http.Request) error
+	// maxBody overrides MaxBodyBytes for routes that take a file.
+	maxBody int64
 }
 
 // Pattern is the route as http.ServeMux spells it.
@@ -48,7 +52,17 @@ func New(svc *service.Service, ui fs.FS) http.Handler {
 
 func endpoint(svc *service.Service, rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		limit := int64(MaxBodyBytes)
+		if rt.maxBody > 0 {
+			limit = rt.maxBody
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if rt.raw != nil {
+			if err := rt.raw(svc, w, r); err != nil {
+				writeError(w, err)
+			}
+			return
+		}
 		out, err := rt.handle(svc, r)
 		if err != nil {
 			writeError(w, err)

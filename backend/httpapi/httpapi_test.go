@@ -27,8 +27,9 @@ func newServer(t *testing.T) *httptest.Server {
 		"index.html":        {Data: []byte("<!doctype html><title>banlist</title>")},
 		"assets/app-123.js": {Data: []byte("console.log(1)")},
 	}
-	srv := httptest.NewServer(httpapi.New(service.New(db), ui))
-	t.Cleanup(srv.Close)
+	svc := service.New(context.Background(), db, nil)
+	srv := httptest.NewServer(httpapi.New(svc, ui))
+	t.Cleanup(func() { srv.Close(); _ = svc.Close() })
 	return srv
 }
 

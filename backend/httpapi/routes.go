@@ -1,10 +1,14 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"banlist/backend/apperr"
+	"banlist/backend/bans"
+	"banlist/backend/banscsv"
 	"banlist/backend/contacts"
 	"banlist/backend/service"
 )
@@ -33,7 +37,116 @@ func Routes() []Route {
 		{Method: "GET", Path: "/api/v1/agents", Binding: "ListAgents", handle: func(s *service.Service, r *http.Request) (any, error) {
 			return s.ListAgents(r.Context())
 		}},
+		{Method: "POST", Path: "/api/v1/bans", Binding: "BanIP", handle: func(s *service.Service, r *http.Request) (any, error) {
+			var body struct {
+				IP     string `json:"ip"`
+				Period string `json:"period"`
+				Notes  string `json:"notes"`
+			}
+			if err := decodeBody(r, &body); err != nil {
+				return nil, err
+			}
+			return s.BanIP(r.Context(), body.IP, body.Period, body.Notes)
+		}},
+		{Method: "GET", Path: "/api/v1/bans", Binding: "ListBlacklist", handle: func(s *service.Service, r *http.Request) (any, error) {
+			f, err := banFilter(r)
+			if err != nil {
+				return nil, err
+			}
+			return s.ListBlacklist(r.Context(), f)
+		}},
+		{Method: "GET", Path: "/api/v1/bans/{id}", Binding: "GetBan", handle: func(s *service.Service, r *http.Request) (any, error) {
+			id, err := pathID(r)
+			if err != nil {
+				return nil, err
+			}
+			return s.GetBan(r.Context(), id)
+		}},
+		{Method: "POST", Path: "/api/v1/bans/{id}/renew", Binding: "Renew", handle: func(s *service.Service, r *http.Request) (any, error) {
+			id, err := pathID(r)
+			if err != nil {
+				return nil, err
+			}
+			var body struct {
+				Period string `json:"period"`
+			}
+			if err := decodeBody(r, &body); err != nil {
+				return nil, err
+			}
+			return s.Renew(r.Context(), id, body.Period)
+		}},
+		{Method: "DELETE", Path: "/api/v1/bans/{id}", Binding: "Unban", handle: func(s *service.Service, r *http.Request) (any, error) {
+			id, err := pathID(r)
+			if err != nil {
+				return nil, err
+			}
+			return s.Unban(r.Context(), id)
+		}},
+		{Method: "GET", Path: "/api/v1/history", Binding: "BanHistory", handle: func(s *service.Service, r *http.Request) (any, error) {
+			return s.BanHistory(r.Context(), r.URL.Query().Get("target"))
+		}},
+		{Method: "GET", Path: "/api/v1/bans/export", Binding: "ExportBans", raw: exportBans},
+		{Method: "POST", Path: "/api/v1/bans/import", Binding: "ImportBans", maxBody: 2*banscsv.MaxImportBytes + 1024, handle: func(s *service.Service, r *http.Request) (any, error) {
+			var body struct {
+				CSV string `json:"csv"`
+			}
+			if err := decodeBody(r, &body); err != nil {
+				return nil, err
+			}
+			return s.ImportBans(r.Context(), body.CSV)
+		}},
+		{Method: "POST", Path: "/api/v1/database/open", Binding: "OpenDatabase", handle: func(s *service.Service, r *http.Request) (any, error) {
+			var body struct {
+				Path   string `json:"path"`
+				Shared bool   `json:"shared"`
+			}
+			if err := decodeBody(r, &body); err != nil {
+				return nil, err
+			}
+			return s.OpenDatabase(r.Context(), body.Path, body.Shared)
+		}},
+		{Method: "POST", Path: "/api/v1/database/create", Binding: "CreateDatabase", handle: func(s *service.Service, r *http.Request) (any, error) {
+			var body struct {
+				Path   string `json:"path"`
+				Shared bool   `json:"shared"`
+			}
+			if err := decodeBody(r, &body); err != nil {
+				return nil, err
+			}
+			return s.CreateDatabase(r.Context(), body.Path, body.Shared)
+		}},
+		{Method: "PUT", Path: "/api/v1/operator", Binding: "SetOperator", handle: func(s *service.Service, r *http.Request) (any, error) {
+			var body struct {
+				Name string `json:"name"`
+			}
+			if err := decodeBody(r, &body); err != nil {
+				return nil, err
+			}
+			return s.SetOperator(r.Context(), body.Name)
+		}},
+		// Live refresh for browser mode: one event per change, no polling of tables.
+		{Method: "GET", Path: "/api/v1/events", raw: events},
+		// The enforcement endpoint the chat server asks before it connects a customer.
+		{Method: "GET", Path: "/api/v1/check", Binding: "Check", handle: func(s *service.Service, r *http.Request) (any, error) {
+			return s.Check(r.Context(), r.URL.Query().Get("ip"))
+		}},
 	}
+}
+
+func banFilter(r *http.Request) (bans.Filter, error) {
+	v := r.URL.Query()
+	f := bans.Filter{Status: v.Get("status"), Search: v.Get("search"), Sort: v.Get("sort")}
+	var err error
+	if f.Desc, err = queryBool(r, "desc"); err != nil {
+		return f, err
+	}
+	if f.Page, err = queryInt(r, "page"); err != nil {
+		return f, err
+	}
+	if f.PageSize, err = queryInt(r, "pageSize"); err != nil {
+		return f, err
+	}
+	return f, nil
 }
 
 func contactQuery(r *http.Request) (contacts.Query, error) {
@@ -41,6 +154,9 @@ func contactQuery(r *http.Request) (contacts.Query, error) {
 	q := contacts.Query{Search: v.Get("search"), Agent: v.Get("agent"), Sort: v.Get("sort")}
 	var err error
 	if q.Desc, err = queryBool(r, "desc"); err != nil {
+		return q, err
+	}
+	if q.BlockedOnly, err = queryBool(r, "blockedOnly"); err != nil {
 		return q, err
 	}
 	if q.Page, err = queryInt(r, "page"); err != nil {
@@ -69,4 +185,58 @@ func queryTime(r *http.Request, name string) (*time.Time, error) {
 	}
 	t = t.UTC()
 	return &t, nil
+}
+
+// exportBans answers with the CSV of every ban matching the filter, as a download.
+func exportBans(s *service.Service, w http.ResponseWriter, r *http.Request) error {
+	f, err := banFilter(r)
+	if err != nil {
+		return err
+	}
+	var buf strings.Builder
+	if _, err := s.ExportBans(r.Context(), f, &buf); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="banlist-%s.csv"`, time.Now().UTC().Format("2006-01-02")))
+	_, err = w.Write([]byte(buf.String()))
+	return err
+}
+
+// events streams Server-Sent Events: "changed" whenever the blacklist
+// changes (here or in another process on the same file), and a comment
+// every 25 s so proxies keep the connection open.
+func events(s *service.Service, w http.ResponseWriter, r *http.Request) error {
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		return fmt.Errorf("streaming unsupported")
+	}
+	changed := make(chan struct{}, 1)
+	cancel := s.Subscribe(func() {
+		select {
+		case changed <- struct{}{}:
+		default: // one pending notice is enough
+		}
+	})
+	defer cancel()
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Time{}) // the stream outlives the server's write timeout
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, ": connected\n\n")
+	flusher.Flush()
+	keepAlive := time.NewTicker(25 * time.Second)
+	defer keepAlive.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return nil
+		case <-changed:
+			fmt.Fprint(w, "event: changed\ndata: {}\n\n")
+		case <-keepAlive.C:
+			fmt.Fprint(w, ": keep-alive\n\n")
+		}
+		flusher.Flush()
+	}
 }

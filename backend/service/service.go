@@ -6,24 +6,113 @@ package service
 import (
 	"context"
 	"os"
+	"os/user"
+	"sync"
+	"sync/atomic"
 
+	"banlist/backend/bans"
 	"banlist/backend/contacts"
 	"banlist/backend/store"
 )
 
-// Service holds the domain stores of one open database.
+// Service is the application on its current database. The database can be
+// switched while the app runs (Settings → Database); callers keep the same
+// *Service and always reach the current one.
 type Service struct {
-	db       *store.DB
-	contacts *contacts.Store
+	cur      atomic.Pointer[backend]
+	settings *Settings // nil: nothing is remembered between runs
+
+	mu   sync.Mutex // guards subs, nextSub and operator
+	subs map[int]func()
+	next int
+	op   string
 }
 
-// New builds the service layer on an open database.
-func New(db *store.DB) *Service {
-	return &Service{db: db, contacts: contacts.New(db)}
+// backend is everything tied to one open database file.
+type backend struct {
+	db          *store.DB
+	contacts    *contacts.Store
+	bans        *bans.Service
+	unsubscribe func()
+}
+
+// New builds the service layer on an open database and starts watching the
+// file for changes made by other processes. settings may be nil. Close stops it.
+func New(ctx context.Context, db *store.DB, settings *Settings) *Service {
+	s := &Service{settings: settings, subs: map[int]func(){}, op: defaultOperator()}
+	if settings != nil && settings.Get().Operator != "" {
+		s.op = settings.Get().Operator
+	}
+	s.cur.Store(s.attach(ctx, db))
+	return s
+}
+
+// attach builds the stores for db and forwards its change notices.
+func (s *Service) attach(ctx context.Context, db *store.DB) *backend {
+	b := &backend{db: db, contacts: contacts.New(db), bans: bans.New(db, s.Operator)}
+	b.bans.Start(ctx)
+	b.unsubscribe = b.bans.Subscribe(s.notify)
+	return b
+}
+
+func (b *backend) close() error {
+	b.unsubscribe()
+	berr := b.bans.Close()
+	if err := b.db.Close(); err != nil {
+		return err
+	}
+	return berr
+}
+
+// defaultOperator is the OS user's name, recorded on bans until the
+// supervisor sets another in Settings.
+func defaultOperator() string {
+	if u, err := user.Current(); err == nil {
+		if u.Name != "" {
+			return u.Name
+		}
+		return u.Username
+	}
+	return os.Getenv("USER")
+}
+
+// Operator returns the name recorded as the author of bans and unbans.
+func (s *Service) Operator() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.op
 }
 
 // Close stops background work and closes the database.
-func (s *Service) Close() error { return s.db.Close() }
+func (s *Service) Close() error { return s.cur.Load().close() }
+
+// Subscribe calls fn (from another goroutine) whenever the blacklist changes,
+// in this process or another one sharing the file, and when the app switches
+// to another database. The returned func stops it.
+func (s *Service) Subscribe(fn func()) (cancel func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.next
+	s.next++
+	s.subs[id] = fn
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		delete(s.subs, id)
+	}
+}
+
+func (s *Service) notify() {
+	s.mu.Lock()
+	fns := make([]func(), 0, len(s.subs))
+	for _, fn := range s.subs {
+		fns = append(fns, fn)
+	}
+	s.mu.Unlock()
+	for _, fn := range fns {
+		fn()
+	}
+}
 
 // Info describes the open database, for the Settings → Database panel and
 // for the startup log.
@@ -33,6 +122,9 @@ type Info struct {
 	Mode     string `json:"mode"` // "local" or "shared"
 	Size     int64  `json:"size"`
 	Contacts int64  `json:"contacts"`
+	Bans     int64  `json:"bans"`
+	Active   int64  `json:"activeBans"`
+	Operator string `json:"operator"`
 }
 
 // Version is the application version, set at build time with -ldflags.
@@ -40,32 +132,26 @@ var Version = "dev"
 
 // Info returns facts about the open database.
 func (s *Service) Info(ctx context.Context) (Info, error) {
-	info := Info{Version: Version, Path: s.db.Path, Mode: "local"}
-	if s.db.Shared {
+	b := s.cur.Load()
+	info := Info{Version: Version, Path: b.db.Path, Mode: "local", Operator: s.Operator()}
+	if b.db.Shared {
 		info.Mode = "shared"
 	}
-	if st, err := os.Stat(s.db.Path); err == nil {
+	if st, err := os.Stat(b.db.Path); err == nil {
 		info.Size = st.Size()
 	}
-	n, err := s.contacts.Count(ctx)
+	var err error
+	if info.Contacts, err = b.contacts.Count(ctx); err != nil {
+		return info, err
+	}
+	all, err := b.bans.ListBlacklist(ctx, bans.Filter{Status: "all", PageSize: 1})
 	if err != nil {
 		return info, err
 	}
-	info.Contacts = n
+	active, err := b.bans.ListBlacklist(ctx, bans.Filter{Status: "active", PageSize: 1})
+	if err != nil {
+		return info, err
+	}
+	info.Bans, info.Active = all.Total, active.Total
 	return info, nil
-}
-
-// ListContacts returns one page of the contacts report.
-func (s *Service) ListContacts(ctx context.Context, q contacts.Query) (contacts.Page, error) {
-	return s.contacts.List(ctx, q)
-}
-
-// GetContact returns one contact.
-func (s *Service) GetContact(ctx context.Context, id int64) (contacts.Contact, error) {
-	return s.contacts.Get(ctx, id)
-}
-
-// ListAgents returns the agent names for the report's filter.
-func (s *Service) ListAgents(ctx context.Context) ([]string, error) {
-	return s.contacts.Agents(ctx)
 }

@@ -13,6 +13,7 @@ var (
 	ErrReadOnly    = errors.New("the database file or its folder is read-only")
 	ErrBusy        = errors.New("the database is locked by another program for too long")
 	ErrDiskFull    = errors.New("the disk holding the database is full")
+	ErrNotBanlist  = errors.New("the file is an SQLite database of another program, not a banlist database")
 )
 
 // Classify maps a raw SQLite error to one of the storage faults above,

@@ -131,12 +131,42 @@ func createPrivate(path string) error {
 	return fmt.Errorf("create database file: %w", err)
 }
 
+// checkIsSQLite refuses a file that is not SQLite, and a SQLite database
+// that belongs to another program (it has tables but none of ours), so that
+// banlist never adds its tables to someone else's data.
 func (db *DB) checkIsSQLite(ctx context.Context) error {
-	var n int
-	if err := db.WithContext(ctx).Raw("SELECT count(*) FROM sqlite_master").Scan(&n).Error; err != nil {
+	var tables []string
+	if err := db.WithContext(ctx).Raw("SELECT name FROM sqlite_master WHERE type = 'table'").Scan(&tables).Error; err != nil {
 		return fmt.Errorf("open database %s: %w", db.Path, Classify(err))
 	}
-	return nil
+	if len(tables) == 0 {
+		return nil
+	}
+	for _, t := range tables {
+		if t == "schema_migrations" {
+			return nil
+		}
+	}
+	return fmt.Errorf("open database %s: %w", db.Path, ErrNotBanlist)
+}
+
+// errProbe rolls back the write probe.
+var errProbe = errors.New("write probe")
+
+// CheckWritable proves the file accepts writes (a read-only file, folder or
+// mount often opens fine and fails only at the first write) by writing a row
+// in a transaction that is then rolled back.
+func (db *DB) CheckWritable(ctx context.Context) error {
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec(`INSERT OR REPLACE INTO settings(key, value) VALUES ('write_probe', 'x')`).Error; err != nil {
+			return err
+		}
+		return errProbe
+	})
+	if errors.Is(err, errProbe) {
+		return nil
+	}
+	return fmt.Errorf("write to %s: %w", db.Path, Classify(err))
 }
 
 // Close closes the underlying connection.

@@ -119,3 +119,40 @@ func TestNewDatabaseFileIsPrivate(t *testing.T) {
 		t.Fatalf("database file mode = %o, want 600", perm)
 	}
 }
+
+func TestOpenRefusesAnotherProgramsDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "other.db")
+	other, err := store.Open(context.Background(), store.Options{Path: filepath.Join(t.TempDir(), "x.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.Close()
+	// A plain SQLite file with a table that is not ours.
+	raw, _ := storetest.OpenAt(t, filepath.Join(t.TempDir(), "seed.db"), false)
+	if err := raw.Exec("VACUUM INTO ?", path).Error; err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := storetest.OpenAt(t, path, false)
+	for _, stmt := range []string{"DROP TABLE schema_migrations", "CREATE TABLE invoices(id INTEGER)"} {
+		if err := plain.Exec(stmt).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	plain.Close()
+	_, err = store.Open(context.Background(), store.Options{Path: path})
+	if !errors.Is(err, store.ErrNotBanlist) {
+		t.Fatalf("want ErrNotBanlist, got %v", err)
+	}
+}
+
+func TestCheckWritableLeavesNoTrace(t *testing.T) {
+	db, _ := storetest.Open(t)
+	if err := db.CheckWritable(context.Background()); err != nil {
+		t.Fatalf("fresh database not writable: %v", err)
+	}
+	var n int64
+	db.Raw("SELECT count(*) FROM settings WHERE key = 'write_probe'").Scan(&n)
+	if n != 0 {
+		t.Fatal("the write probe was not rolled back")
+	}
+}

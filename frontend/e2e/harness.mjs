@@ -29,11 +29,12 @@ export const chromiumArgs = [
  * Starts `banlist serve` on a free loopback port with a new database.
  * extraArgs go after `serve` (e.g. ['--no-demo']).
  */
-export async function startServer(extraArgs = [], env = {}) {
+export async function startServer(extraArgs = [], env = {}, { db: sharedDb } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'banlist-e2e-'))
-  const db = join(dir, 'banlist.db')
+  const db = sharedDb || join(dir, 'banlist.db')
   const proc = spawn(binary, ['serve', '--addr', '127.0.0.1:0', '--db', db, ...extraArgs], {
-    env: { ...process.env, ...env },
+    // Settings (last database chosen, operator name) stay inside the test's folder.
+    env: { ...process.env, BANLIST_SETTINGS: join(dir, 'settings.json'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let log = ''
@@ -93,3 +94,14 @@ export async function screenshot(page, name) {
 
 /** Shorthand for a data-testid selector. */
 export const tid = (id) => `[data-testid="${id}"]`
+
+/** Calls the JSON API of a server directly (as a chat server or a second supervisor would). */
+export async function apiCall(server, method, path, body) {
+  const res = await fetch(server.url + path, {
+    method,
+    headers: body ? { 'Content-Type': 'application/json' } : undefined,
+    body: body ? JSON.stringify(body) : undefined,
+  })
+  const text = await res.text()
+  return { status: res.status, body: text ? JSON.parse(text) : null }
+}

@@ -6,6 +6,14 @@ export interface Info {
   mode: 'local' | 'shared'
   size: number
   contacts: number
+  bans: number
+  activeBans: number
+  operator: string
+}
+
+export interface ImportResult {
+  imported: number
+  rejected: { line: number; target: string; message: string }[]
 }
 
 export interface Contact {
@@ -35,6 +43,7 @@ export interface ContactQuery {
   desc?: boolean
   page?: number
   pageSize?: number
+  blockedOnly?: boolean
 }
 
 export interface Page<T> {
@@ -42,4 +51,71 @@ export interface Page<T> {
   total: number
   page: number
   pageSize: number
+}
+
+export type Period = '1h' | '1d' | '1w' | '1mo'
+export type BanStatus = 'active' | 'expired' | 'removed'
+
+export interface Ban {
+  id: number
+  target: string
+  isRange: boolean
+  period: Period
+  periodLabel: string
+  notes: string
+  createdBy: string
+  createdAt: string
+  expiresAt: string
+  removedAt: string | null
+  removedBy: string
+  renewals: number
+  status: BanStatus
+}
+
+export interface BanEvent {
+  id: number
+  banId: number
+  target: string
+  kind: 'banned' | 'renewed' | 'unbanned' | 'expired'
+  actor: string
+  at: string
+  period: Period | ''
+  notes: string
+  expiresAt: string | null
+}
+
+export interface BanFilter {
+  status?: BanStatus | 'all'
+  search?: string
+  sort?: 'expires' | 'created' | 'ip'
+  desc?: boolean
+  page?: number
+  pageSize?: number
+}
+
+export interface UnbanResult {
+  ban: Ban
+  alreadyRemoved: boolean
+}
+
+export interface CheckResult {
+  ip: string
+  blocked: boolean
+  banId?: number
+  target?: string
+  until?: string
+}
+
+/** A report row: the contact plus whether its IP is blocked right now. */
+export interface ContactRow extends Contact {
+  blocked: boolean
+  blockedUntil?: string
+}
+
+/** The contact detail: the contact, the latest ban of its IP (any status) and how often it was banned. */
+export interface ContactDetail {
+  contact: Contact
+  ban: Ban | null
+  timesBanned: number
+  contactsFromIp: number
 }

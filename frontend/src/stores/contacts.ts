@@ -1,10 +1,10 @@
 import { defineStore } from 'pinia'
-import { api, ApiError, type Contact, type ContactQuery } from '../api'
+import { api, ApiError, type ContactQuery, type ContactRow } from '../api'
 
 /** The contacts report: its filters, page and rows. Kept in a store so that
  *  filters and page survive a visit to a contact's detail and back. */
 export const useContactsStore = defineStore('contacts', () => {
-  const query = reactive<Required<Pick<ContactQuery, 'search' | 'agent' | 'sort' | 'desc' | 'page' | 'pageSize'>> & {
+  const query = reactive<Required<Pick<ContactQuery, 'search' | 'agent' | 'sort' | 'desc' | 'page' | 'pageSize' | 'blockedOnly'>> & {
     from?: string
     to?: string
   }>({
@@ -14,8 +14,9 @@ export const useContactsStore = defineStore('contacts', () => {
     desc: true,
     page: 1,
     pageSize: 25,
+    blockedOnly: false,
   })
-  const items = ref<Contact[]>([])
+  const items = ref<ContactRow[]>([])
   const total = ref(0)
   const loading = ref(false)
   const error = ref<ApiError | null>(null)

@@ -45,3 +45,18 @@ export function formatDuration(sec: number): string {
   if (m >= 60) return `${Math.floor(m / 60)} h ${m % 60} min`
   return m > 0 ? `${m} min ${s} s` : `${s} s`
 }
+
+const short = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+})
+
+/** "Wed, Dec 2, 07:27 PM" (no year) for dense tables, in the viewer's zone. */
+export function formatShort(iso: string | Date | undefined | null): string {
+  if (!iso) return '—'
+  const d = typeof iso === 'string' ? new Date(iso) : iso
+  return Number.isNaN(d.getTime()) ? '—' : short.format(d)
+}

@@ -1,0 +1,502 @@
+package bans
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"banlist/backend/apperr"
+	"banlist/backend/ipaddr"
+)
+
+// banRow is a bans table row.
+type banRow struct {
+	ID        int64  `gorm:"column:id"`
+	Target    string `gorm:"column:target"`
+	IsRange   bool   `gorm:"column:is_range"`
+	Period    string `gorm:"column:period"`
+	Notes     string `gorm:"column:notes"`
+	CreatedBy string `gorm:"column:created_by"`
+	CreatedAt int64  `gorm:"column:created_at"`
+	ExpiresAt int64  `gorm:"column:expires_at"`
+	RemovedAt *int64 `gorm:"column:removed_at"`
+	RemovedBy string `gorm:"column:removed_by"`
+	Renewals  int    `gorm:"column:renewals"`
+}
+
+// banCols selects a banRow.
+const banCols = `id, target, is_range, period, notes, created_by, created_at,
+	expires_at, removed_at, removed_by, renewals`
+
+// eventRow is a ban_events table row.
+type eventRow struct {
+	ID        int64  `gorm:"column:id"`
+	BanID     int64  `gorm:"column:ban_id"`
+	Target    string `gorm:"column:target"`
+	Kind      string `gorm:"column:kind"`
+	Actor     string `gorm:"column:actor"`
+	At        int64  `gorm:"column:at"`
+	Period    string `gorm:"column:period"`
+	Notes     string `gorm:"column:notes"`
+	ExpiresAt *int64 `gorm:"column:expires_at"`
+}
+
+func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+func msTimePtr(ms *int64) *time.Time {
+	if ms == nil {
+		return nil
+	}
+	t := msTime(*ms)
+	return &t
+}
+
+// status says where a ban stands at now (Unix ms).
+func (r banRow) status(now int64) Status {
+	switch {
+	case r.RemovedAt != nil:
+		return StatusRemoved
+	case r.ExpiresAt <= now:
+		return StatusExpired
+	default:
+		return StatusActive
+	}
+}
+
+func (r banRow) toBan(now int64) Ban {
+	return Ban{
+		ID:          r.ID,
+		Target:      r.Target,
+		IsRange:     r.IsRange,
+		Period:      Period(r.Period),
+		PeriodLabel: Period(r.Period).Label(),
+		Notes:       r.Notes,
+		CreatedBy:   r.CreatedBy,
+		CreatedAt:   msTime(r.CreatedAt),
+		ExpiresAt:   msTime(r.ExpiresAt),
+		RemovedAt:   msTimePtr(r.RemovedAt),
+		RemovedBy:   r.RemovedBy,
+		Renewals:    r.Renewals,
+		Status:      r.status(now),
+	}
+}
+
+func (r eventRow) toEvent() Event {
+	return Event{
+		ID:        r.ID,
+		BanID:     r.BanID,
+		Target:    r.Target,
+		Kind:      r.Kind,
+		Actor:     r.Actor,
+		At:        msTime(r.At),
+		Period:    Period(r.Period),
+		Notes:     r.Notes,
+		ExpiresAt: msTimePtr(r.ExpiresAt),
+	}
+}
+
+// timeText formats a moment for messages. The backend does not know the
+// reader's time zone, so it says UTC.
+func timeText(ms int64) string { return msTime(ms).Format("2 Jan 2006 15:04 UTC") }
+
+func notFound(id int64) error {
+	return &apperr.Error{Code: apperr.CodeNotFound, Message: fmt.Sprintf("Ban #%d does not exist.", id), Err: ErrNotFound}
+}
+
+// alreadyBlocked explains which active ban already covers target.
+func alreadyBlocked(target string, cover banRow, now int64) error {
+	var msg string
+	if cover.Target == target {
+		msg = fmt.Sprintf("%s is already blocked by %s until %s (ban #%d).",
+			target, cover.CreatedBy, timeText(cover.ExpiresAt), cover.ID)
+	} else {
+		msg = fmt.Sprintf("%s is already blocked as part of the range %s, blocked by %s until %s (ban #%d).",
+			target, cover.Target, cover.CreatedBy, timeText(cover.ExpiresAt), cover.ID)
+	}
+	return &apperr.Error{
+		Code:    apperr.CodeAlreadyBlocked,
+		Field:   ipaddr.Field,
+		Message: msg,
+		Data:    cover.toBan(now),
+		Err:     ErrAlreadyBlocked,
+	}
+}
+
+// checkNotes accepts any valid UTF-8 text of up to MaxNotes characters
+// without NUL bytes.
+func checkNotes(notes string) error {
+	bad := func(msg string) error {
+		return &apperr.Error{Code: apperr.CodeInvalid, Field: "notes", Message: msg, Err: ErrInvalidNotes}
+	}
+	switch {
+	case !utf8.ValidString(notes):
+		return bad("The notes contain bytes that are not valid text (invalid UTF-8); retype or paste them again.")
+	case strings.IndexByte(notes, 0) >= 0:
+		return bad("The notes contain a NUL character, which cannot be stored; remove it.")
+	case utf8.RuneCountInString(notes) > MaxNotes:
+		return bad(fmt.Sprintf("The notes are %d characters long; the limit is %d.", utf8.RuneCountInString(notes), MaxNotes))
+	}
+	return nil
+}
+
+// broadestLo is the lowest first address a ban covering t can have: t's
+// first address masked to the broadest range Parse accepts. It bounds the
+// index scan for covering ranges.
+func broadestLo(t ipaddr.Target) [16]byte {
+	bits := ipaddr.MinBitsIPv6
+	if t.Prefix.Addr().Is4() {
+		bits = 96 + ipaddr.MinBitsIPv4
+	}
+	b := t.Lo()
+	for i := bits / 8; i < 16; i++ {
+		b[i] = 0
+	}
+	return b
+}
+
+func getRow(db *gorm.DB, id int64) (banRow, bool, error) {
+	var row banRow
+	res := db.Raw(`SELECT `+banCols+` FROM bans WHERE id = ?`, id).Scan(&row)
+	return row, res.RowsAffected > 0, res.Error
+}
+
+func insertEvent(tx *gorm.DB, e eventRow) error {
+	return tx.Exec(`INSERT INTO ban_events(ban_id, target, kind, actor, at, period, notes, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.BanID, e.Target, e.Kind, e.Actor, e.At, e.Period, e.Notes, e.ExpiresAt).Error
+}
+
+// BanIP blocks target (an address or CIDR range, see ipaddr.Parse) for
+// period, with free-text notes stored as given. It refuses, with
+// CodeAlreadyBlocked and the covering ban as Data, when an active ban on the
+// same target or on a range containing it exists. An expired (not removed)
+// ban on the same target does not stand in the way: it stays in the list as
+// expired and the new ban is a new record.
+func (s *Service) BanIP(ctx context.Context, target, period, notes string) (Ban, error) {
+	t, err := ipaddr.Parse(target)
+	if err != nil {
+		return Ban{}, err
+	}
+	p, err := ParsePeriod(period)
+	if err != nil {
+		return Ban{}, err
+	}
+	if err := checkNotes(notes); err != nil {
+		return Ban{}, err
+	}
+	actor, name := s.actor(), t.String()
+	lo, hi, floor := t.Lo(), t.Hi(), broadestLo(t)
+	var out Ban
+	err = s.write(ctx, "block "+name, func(tx *gorm.DB) error {
+		now := s.nowMs()
+		var cover banRow
+		res := tx.Raw(`SELECT `+banCols+` FROM bans
+			WHERE lo BETWEEN ? AND ? AND hi >= ? AND removed_at IS NULL AND expires_at > ?
+			ORDER BY target = ? DESC, expires_at DESC, id DESC LIMIT 1`,
+			floor[:], lo[:], hi[:], now, name).Scan(&cover)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected > 0 {
+			return alreadyBlocked(name, cover, now)
+		}
+		row := banRow{
+			Target: name, IsRange: t.IsRange, Period: string(p), Notes: notes,
+			CreatedBy: actor, CreatedAt: now, ExpiresAt: p.Add(msTime(now)).UnixMilli(),
+		}
+		if err := tx.Raw(`INSERT INTO bans(target, is_range, lo, hi, period, notes, created_by, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			row.Target, row.IsRange, lo[:], hi[:], row.Period, row.Notes, row.CreatedBy, row.CreatedAt, row.ExpiresAt,
+		).Scan(&row.ID).Error; err != nil {
+			return err
+		}
+		if err := insertEvent(tx, eventRow{
+			BanID: row.ID, Target: name, Kind: EventBanned, Actor: actor, At: now,
+			Period: row.Period, Notes: notes, ExpiresAt: &row.ExpiresAt,
+		}); err != nil {
+			return err
+		}
+		out = row.toBan(now)
+		return nil
+	})
+	return out, err
+}
+
+// Renew sets ban id to end period from now, whether it is active or already
+// expired (which revives it), and counts the renewal. A removed ban cannot be
+// renewed (CodeConflict, ErrRemoved); an expired one cannot be revived while
+// a newer active ban on the same target exists (CodeAlreadyBlocked).
+func (s *Service) Renew(ctx context.Context, id int64, period string) (Ban, error) {
+	p, err := ParsePeriod(period)
+	if err != nil {
+		return Ban{}, err
+	}
+	actor := s.actor()
+	var out Ban
+	err = s.write(ctx, fmt.Sprintf("renew ban #%d", id), func(tx *gorm.DB) error {
+		now := s.nowMs()
+		row, ok, err := getRow(tx, id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return notFound(id)
+		}
+		if row.RemovedAt != nil {
+			return &apperr.Error{
+				Code: apperr.CodeConflict,
+				Message: fmt.Sprintf("Ban #%d on %s was removed by %s on %s and cannot be renewed; block the address again instead.",
+					id, row.Target, row.RemovedBy, timeText(*row.RemovedAt)),
+				Data: row.toBan(now),
+				Err:  ErrRemoved,
+			}
+		}
+		if row.ExpiresAt <= now {
+			var other banRow
+			res := tx.Raw(`SELECT `+banCols+` FROM bans
+				WHERE target = ? AND id <> ? AND removed_at IS NULL AND expires_at > ?
+				ORDER BY expires_at DESC LIMIT 1`, row.Target, id, now).Scan(&other)
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected > 0 {
+				return alreadyBlocked(row.Target, other, now)
+			}
+		}
+		row.Period = string(p)
+		row.ExpiresAt = p.Add(msTime(now)).UnixMilli()
+		row.Renewals++
+		if err := tx.Exec(`UPDATE bans SET period = ?, expires_at = ?, renewals = renewals + 1 WHERE id = ?`,
+			row.Period, row.ExpiresAt, id).Error; err != nil {
+			return err
+		}
+		if err := insertEvent(tx, eventRow{
+			BanID: id, Target: row.Target, Kind: EventRenewed, Actor: actor, At: now,
+			Period: row.Period, ExpiresAt: &row.ExpiresAt,
+		}); err != nil {
+			return err
+		}
+		out = row.toBan(now)
+		return nil
+	})
+	return out, err
+}
+
+// Unban removes ban id now. The record is kept (status removed). Unbanning a
+// ban that is already removed changes nothing and reports AlreadyRemoved.
+func (s *Service) Unban(ctx context.Context, id int64) (UnbanResult, error) {
+	actor := s.actor()
+	var out UnbanResult
+	err := s.write(ctx, fmt.Sprintf("unblock ban #%d", id), func(tx *gorm.DB) error {
+		now := s.nowMs()
+		row, ok, err := getRow(tx, id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return notFound(id)
+		}
+		if row.RemovedAt != nil {
+			out = UnbanResult{Ban: row.toBan(now), AlreadyRemoved: true}
+			return nil
+		}
+		row.RemovedAt, row.RemovedBy = &now, actor
+		if err := tx.Exec(`UPDATE bans SET removed_at = ?, removed_by = ? WHERE id = ?`, now, actor, id).Error; err != nil {
+			return err
+		}
+		if err := insertEvent(tx, eventRow{
+			BanID: id, Target: row.Target, Kind: EventUnbanned, Actor: actor, At: now, Period: row.Period,
+		}); err != nil {
+			return err
+		}
+		out = UnbanResult{Ban: row.toBan(now)}
+		return nil
+	})
+	return out, err
+}
+
+// GetBan returns ban id as it stands now.
+func (s *Service) GetBan(ctx context.Context, id int64) (Ban, error) {
+	var out Ban
+	err := s.read(ctx, fmt.Sprintf("read ban #%d", id), func(db *gorm.DB) error {
+		row, ok, err := getRow(db, id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return notFound(id)
+		}
+		out = row.toBan(s.nowMs())
+		return nil
+	})
+	return out, err
+}
+
+// BanHistory returns every event of every ban ever made on target (an
+// address or range, normalized as by ipaddr.Parse), newest first. Besides
+// the stored banned, renewed and unbanned events, it includes a derived
+// "expired" event (ID 0, actor "system") each time a ban lapsed.
+func (s *Service) BanHistory(ctx context.Context, target string) ([]Event, error) {
+	t, err := ipaddr.Parse(target)
+	if err != nil {
+		return nil, err
+	}
+	var rows []eventRow
+	err = s.read(ctx, "read the history of "+t.String(), func(db *gorm.DB) error {
+		return db.Raw(`SELECT id, ban_id, target, kind, actor, at, period, notes, expires_at
+			FROM ban_events WHERE target = ? ORDER BY at, id`, t.String()).Scan(&rows).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	return withExpiries(rows, s.nowMs()), nil
+}
+
+// withExpiries adds a derived expired event wherever a ban's end passed
+// before its next renewal or removal (or before now), and returns all events
+// newest first. rows must be in chronological order.
+func withExpiries(rows []eventRow, now int64) []Event {
+	type seqEvent struct {
+		Event
+		seq int64 // orders events at the same millisecond
+	}
+	type banState struct {
+		ends   *int64
+		period string
+		lastID int64
+	}
+	out := make([]seqEvent, 0, len(rows)+4)
+	states := map[int64]*banState{}
+	var order []int64
+	expired := func(banID int64, target string, st *banState, seq int64) seqEvent {
+		at := *st.ends
+		return seqEvent{Event: Event{
+			BanID: banID, Target: target, Kind: EventExpired, Actor: SystemActor,
+			At: msTime(at), Period: Period(st.period), ExpiresAt: msTimePtr(&at),
+		}, seq: seq}
+	}
+	targets := map[int64]string{}
+	for _, r := range rows {
+		st := states[r.BanID]
+		if st == nil {
+			st = &banState{}
+			states[r.BanID] = st
+			order = append(order, r.BanID)
+			targets[r.BanID] = r.Target
+		}
+		if st.ends != nil && *st.ends <= r.At && (r.Kind == EventRenewed || r.Kind == EventUnbanned) {
+			out = append(out, expired(r.BanID, r.Target, st, 2*r.ID-1))
+		}
+		out = append(out, seqEvent{Event: r.toEvent(), seq: 2 * r.ID})
+		st.lastID = r.ID
+		switch r.Kind {
+		case EventBanned, EventRenewed:
+			st.ends, st.period = r.ExpiresAt, r.Period
+		case EventUnbanned:
+			st.ends = nil
+		}
+	}
+	for _, id := range order {
+		if st := states[id]; st.ends != nil && *st.ends <= now {
+			out = append(out, expired(id, targets[id], st, 2*st.lastID+1))
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].At.Equal(out[j].At) {
+			return out[i].At.After(out[j].At)
+		}
+		return out[i].seq > out[j].seq
+	})
+	events := make([]Event, len(out))
+	for i, e := range out {
+		events[i] = e.Event
+	}
+	return events
+}
+
+// ListBlacklist returns one page of bans matching f, and how many match in all.
+func (s *Service) ListBlacklist(ctx context.Context, f Filter) (Page, error) {
+	invalid := func(field, msg string) error {
+		return &apperr.Error{Code: apperr.CodeInvalid, Field: field, Message: msg, Err: ErrInvalidFilter}
+	}
+	now := s.nowMs()
+	var where string
+	var args []any
+	switch strings.ToLower(strings.TrimSpace(f.Status)) {
+	case "", string(StatusActive):
+		where, args = "removed_at IS NULL AND expires_at > ?", []any{now}
+	case string(StatusExpired):
+		where, args = "removed_at IS NULL AND expires_at <= ?", []any{now}
+	case string(StatusRemoved):
+		where = "removed_at IS NOT NULL"
+	case "all":
+		where = "1 = 1"
+	default:
+		return Page{}, invalid("status", fmt.Sprintf("%q is not a list status; use active, expired, removed or all.", shorten(f.Status, 40)))
+	}
+	dir := "ASC"
+	if f.Desc {
+		dir = "DESC"
+	}
+	var order string
+	switch strings.ToLower(strings.TrimSpace(f.Sort)) {
+	case "", "expires":
+		order = "expires_at " + dir + ", id " + dir
+	case "created":
+		order = "created_at " + dir + ", id " + dir
+	case "ip":
+		order = "lo " + dir + ", hi " + dir + ", id " + dir
+	default:
+		return Page{}, invalid("sort", fmt.Sprintf("%q is not a sort order; use expires, created or ip.", shorten(f.Sort, 40)))
+	}
+	search := strings.TrimSpace(f.Search)
+	switch {
+	case !utf8.ValidString(search) || strings.IndexByte(search, 0) >= 0:
+		return Page{}, invalid("search", "The search text contains characters that are not valid text.")
+	case utf8.RuneCountInString(search) > maxSearch:
+		return Page{}, invalid("search", fmt.Sprintf("The search text is too long; the limit is %d characters.", maxSearch))
+	case search != "":
+		pattern := "%" + escapeLike(search) + "%"
+		where += ` AND (target LIKE ? ESCAPE '\' OR notes LIKE ? ESCAPE '\')`
+		args = append(args, pattern, pattern)
+	}
+	page, size := f.Page, f.PageSize
+	if page < 1 {
+		page = 1
+	}
+	if page > maxPage {
+		return Page{}, invalid("page", fmt.Sprintf("Page %d is out of range.", page))
+	}
+	if size <= 0 {
+		size = DefaultPageSize
+	}
+	size = min(size, MaxPageSize)
+
+	out := Page{Page: page, PageSize: size, Items: []Ban{}}
+	var rows []banRow
+	err := s.read(ctx, "read the ban list", func(db *gorm.DB) error {
+		if err := db.Raw(`SELECT count(*) FROM bans WHERE `+where, args...).Scan(&out.Total).Error; err != nil {
+			return err
+		}
+		rows = rows[:0]
+		return db.Raw(`SELECT `+banCols+` FROM bans WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+			append(args, size, (page-1)*size)...).Scan(&rows).Error
+	})
+	if err != nil {
+		return Page{}, err
+	}
+	for _, r := range rows {
+		out.Items = append(out.Items, r.toBan(now))
+	}
+	return out, nil
+}
+
+// escapeLike makes s match literally in a LIKE pattern with ESCAPE '\'.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

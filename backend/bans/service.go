@@ -1,0 +1,364 @@
+// Package bans is the blacklist engine: it blocks chat customers by IP
+// address or range for a chosen period, renews and removes bans, keeps each
+// target's history, and answers "is this address blocked now?" from an
+// in-memory index that follows changes made by this and other processes
+// sharing the same database file.
+package bans
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"gorm.io/gorm"
+
+	"banlist/backend/apperr"
+	"banlist/backend/store"
+)
+
+// Retry policy for SQLITE_BUSY. Each attempt already waits up to the
+// connection's busy_timeout inside SQLite; these retries cover the cases the
+// busy handler does not (a lock held longer than that, or a busy COMMIT in
+// rollback-journal mode).
+const (
+	retryAttempts = 10
+	retryBudget   = 15 * time.Second
+	retryFirst    = 25 * time.Millisecond
+	retryMaxDelay = 2 * time.Second
+)
+
+// pollEvery is how often PRAGMA data_version is checked for other
+// processes' commits.
+const pollEvery = 250 * time.Millisecond
+
+// UnknownOperator is recorded when the operator function gives no name.
+const UnknownOperator = "unknown"
+
+// Service blocks, renews, removes and checks bans. It is safe for concurrent use.
+type Service struct {
+	db       *store.DB
+	operator func() string
+
+	// idx is the current in-memory index of active bans.
+	idx atomic.Pointer[index]
+	// gen counts signals that the bans may have changed (a write of ours, a
+	// data_version change). idx is current only if it was loaded at the
+	// present generation, so a signal arriving during a reload is never lost.
+	gen atomic.Uint64
+	// running is set while the background poller runs.
+	running atomic.Bool
+	// born and lastPoll (nanoseconds since born) pace data_version polls made
+	// on lookups when no poller runs. They measure real elapsed time for
+	// scheduling only; ban logic uses the injected clock.
+	born     time.Time
+	lastPoll atomic.Int64
+
+	refreshMu   sync.Mutex // serializes index reloads
+	dataVersion int64      // last data_version seen; guarded by refreshMu
+
+	kick chan struct{} // wakes the poller after our own writes
+
+	retryPolicy retryPolicy
+
+	mu     sync.Mutex // guards the fields below
+	cancel context.CancelFunc
+	done   chan struct{}
+	subs   map[int]*subscriber
+	nextID int
+	closed bool
+}
+
+// New returns a Service on db. operator names the supervisor at the keyboard;
+// it is recorded as the creator, remover and actor of every change. A nil
+// operator, or one that returns "", records "unknown".
+func New(db *store.DB, operator func() string) *Service {
+	s := &Service{
+		db:       db,
+		operator: operator,
+		born:     time.Now(),
+		kick:     make(chan struct{}, 1),
+		subs:     map[int]*subscriber{},
+		retryPolicy: retryPolicy{
+			attempts: retryAttempts, budget: retryBudget, first: retryFirst, maxDelay: retryMaxDelay,
+		},
+	}
+	s.lastPoll.Store(-int64(time.Hour))
+	return s
+}
+
+// Start runs a background watcher until ctx ends or Close is called. It
+// checks PRAGMA data_version every 250 ms and reloads the index as soon as
+// this or another process changes the bans, then notifies subscribers.
+// Without Start, lookups poll data_version themselves (at most every 250 ms)
+// and subscribers are only told of changes a lookup happens to notice.
+// Calling Start again while running does nothing.
+func (s *Service) Start(ctx context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || s.cancel != nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	s.cancel, s.done = cancel, done
+	s.running.Store(true)
+	go s.watch(ctx, done)
+}
+
+// Close stops the background watcher and all subscriptions. It does not
+// close the database.
+func (s *Service) Close() error {
+	s.mu.Lock()
+	cancel, done := s.cancel, s.done
+	s.cancel, s.done = nil, nil
+	s.closed = true
+	subs := s.subs
+	s.subs = map[int]*subscriber{}
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+	for _, sub := range subs {
+		sub.stop()
+	}
+	return nil
+}
+
+func (s *Service) watch(ctx context.Context, done chan<- struct{}) {
+	defer close(done)
+	defer s.running.Store(false)
+	tick := time.NewTicker(pollEvery)
+	defer tick.Stop()
+	for {
+		// On error the index stays behind its generation: lookups then
+		// reload it themselves and report the fault if it persists.
+		_, _ = s.refresh(ctx, true)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		case <-s.kick:
+		}
+	}
+}
+
+// Subscribe calls fn, on its own goroutine, after the index picks up a change
+// to the bans made by this or another process. Bursts of changes may be
+// coalesced into one call, and calls never overlap. The returned function
+// cancels the subscription; a call already under way finishes.
+func (s *Service) Subscribe(fn func()) (cancel func()) {
+	sub := &subscriber{fn: fn, wake: make(chan struct{}, 1), quit: make(chan struct{})}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return func() {}
+	}
+	id := s.nextID
+	s.nextID++
+	s.subs[id] = sub
+	s.mu.Unlock()
+	go sub.run()
+	return func() {
+		s.mu.Lock()
+		delete(s.subs, id)
+		s.mu.Unlock()
+		sub.stop()
+	}
+}
+
+type subscriber struct {
+	fn   func()
+	wake chan struct{}
+	quit chan struct{}
+	once sync.Once
+}
+
+func (sub *subscriber) run() {
+	for {
+		select {
+		case <-sub.quit:
+			return
+		case <-sub.wake:
+			select {
+			case <-sub.quit: // canceled while a wake-up was pending
+				return
+			default:
+				sub.fn()
+			}
+		}
+	}
+}
+
+func (sub *subscriber) stop() { sub.once.Do(func() { close(sub.quit) }) }
+
+func (s *Service) notify() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, sub := range s.subs {
+		select {
+		case sub.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// written records that this process changed the bans: its own commits do
+// not move its connection's data_version.
+func (s *Service) written() {
+	s.gen.Add(1)
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Service) actor() string {
+	if s.operator == nil {
+		return UnknownOperator
+	}
+	if name := strings.TrimSpace(s.operator()); name != "" {
+		return name
+	}
+	return UnknownOperator
+}
+
+func (s *Service) nowMs() int64 { return s.db.Clock.Now().UnixMilli() }
+
+// write runs fn in one IMMEDIATE transaction, retrying the whole transaction
+// while the database is busy, and marks the index out of date once it commits.
+// action completes "Could not …" in storage error messages.
+func (s *Service) write(ctx context.Context, action string, fn func(tx *gorm.DB) error) error {
+	err := s.retry(ctx, func() error { return s.tx(ctx, fn) })
+	if err == nil {
+		s.written()
+	}
+	return s.fault(ctx, action, err)
+}
+
+// read runs fn, retrying while the database is busy.
+func (s *Service) read(ctx context.Context, action string, fn func(db *gorm.DB) error) error {
+	err := s.retry(ctx, func() error { return fn(s.db.WithContext(ctx)) })
+	return s.fault(ctx, action, err)
+}
+
+// tx runs fn between BEGIN IMMEDIATE and COMMIT on one pinned connection.
+//
+// database/sql transactions are not used on purpose: when COMMIT fails (for
+// example SQLITE_BUSY in rollback-journal mode) SQLite keeps the transaction
+// open, but database/sql considers it finished and hands the connection back
+// still inside it. Here every failure is followed by an explicit ROLLBACK,
+// and a connection whose state is unknown is discarded.
+func (s *Service) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Connection(func(pinned *gorm.DB) error {
+		c := pinned.WithContext(ctx)
+		if err := c.Exec("BEGIN IMMEDIATE").Error; err != nil {
+			rollback(ctx, pinned)
+			return err
+		}
+		if err := fn(c); err != nil {
+			rollback(ctx, pinned)
+			return err
+		}
+		// Commit even if ctx ended meanwhile: the work is done and valid.
+		if err := pinned.WithContext(context.WithoutCancel(ctx)).Exec("COMMIT").Error; err != nil {
+			rollback(ctx, pinned)
+			return err
+		}
+		return nil
+	})
+}
+
+func rollback(ctx context.Context, pinned *gorm.DB) {
+	err := pinned.WithContext(context.WithoutCancel(ctx)).Exec("ROLLBACK").Error
+	if err == nil || strings.Contains(err.Error(), "no transaction is active") {
+		return
+	}
+	if conn, ok := pinned.Statement.ConnPool.(*sql.Conn); ok {
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
+}
+
+// retry calls fn until it succeeds, fails with something other than
+// SQLITE_BUSY, or the attempt or time budget runs out. Waits grow
+// exponentially with jitter so competing processes spread out.
+func (s *Service) retry(ctx context.Context, fn func() error) error {
+	p := s.retryPolicy
+	start := time.Now()
+	delay := p.first
+	for attempt := 1; ; attempt++ {
+		err := fn()
+		if err == nil || !retryable(err) || attempt >= p.attempts {
+			return err
+		}
+		wait := delay/2 + rand.N(delay/2+1)
+		if time.Since(start)+wait > p.budget {
+			return err
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return err
+		case <-timer.C:
+		}
+		delay = min(2*delay, p.maxDelay)
+	}
+}
+
+type retryPolicy struct {
+	attempts        int
+	budget          time.Duration
+	first, maxDelay time.Duration
+}
+
+func retryable(err error) bool {
+	var ae *apperr.Error
+	if errors.As(err, &ae) {
+		return false
+	}
+	return store.IsBusy(err)
+}
+
+// fault turns a storage error into something a supervisor can act on.
+// Errors that are already user-facing pass through unchanged.
+func (s *Service) fault(ctx context.Context, action string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ae *apperr.Error
+	if errors.As(err, &ae) {
+		return err
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return fmt.Errorf("%s: %w", action, ctxErr)
+	}
+	c := store.Classify(err)
+	where := "the ban list"
+	if s.db.Shared {
+		where = "the shared ban list"
+	}
+	var msg string
+	switch {
+	case errors.Is(c, store.ErrBusy):
+		msg = fmt.Sprintf("Could not %s: %s is locked by another BanList window or computer. Try again in a moment.", action, where)
+	case errors.Is(c, store.ErrReadOnly):
+		msg = fmt.Sprintf("Could not %s: %s file (%s) is read-only. Check that it and its folder can be written.", action, where, s.db.Path)
+	case errors.Is(c, store.ErrDiskFull):
+		msg = fmt.Sprintf("Could not %s: the disk holding %s is full. Free some space and try again.", action, where)
+	case errors.Is(c, store.ErrNotDatabase):
+		msg = fmt.Sprintf("Could not %s: %s file (%s) is damaged or is not a BanList database.", action, where, s.db.Path)
+	case strings.Contains(err.Error(), "disk I/O error"):
+		msg = fmt.Sprintf("Could not %s: %s file (%s) could not be read or written. Check that the disk or network share is reachable.", action, where, s.db.Path)
+	default:
+		return fmt.Errorf("%s: %w", action, err)
+	}
+	return apperr.Unavailable(msg, c)
+}

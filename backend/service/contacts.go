@@ -1,0 +1,109 @@
+package service
+
+import (
+	"context"
+	"errors"
+
+	"banlist/backend/apperr"
+	"banlist/backend/bans"
+	"banlist/backend/contacts"
+)
+
+// ContactRow is one report row: the contact and whether its IP is blocked now.
+type ContactRow struct {
+	contacts.Contact
+	Blocked      bool   `json:"blocked"`
+	BlockedUntil string `json:"blockedUntil,omitempty"`
+}
+
+// ContactPage is one page of the report.
+type ContactPage struct {
+	Items    []ContactRow `json:"items"`
+	Total    int64        `json:"total"`
+	Page     int          `json:"page"`
+	PageSize int          `json:"pageSize"`
+}
+
+// ContactDetail is a contact with the ban state of its IP.
+type ContactDetail struct {
+	Contact contacts.Contact `json:"contact"`
+	// Ban is the ban that blocks the IP now, or else the latest ban of that
+	// exact address (expired or removed), or nil if it was never banned.
+	Ban *bans.Ban `json:"ban"`
+	// TimesBanned counts earlier bans of this address, not the current one.
+	TimesBanned int `json:"timesBanned"`
+	// ContactsFromIP counts every contact that came from the same address.
+	ContactsFromIP int64 `json:"contactsFromIp"`
+}
+
+// ListContacts returns one page of the contacts report, each row tagged with
+// whether its IP is blocked now.
+func (s *Service) ListContacts(ctx context.Context, q contacts.Query) (ContactPage, error) {
+	b := s.cur.Load()
+	page, err := b.contacts.List(ctx, q)
+	if err != nil {
+		return ContactPage{}, err
+	}
+	ips := make([]string, len(page.Items))
+	for i, c := range page.Items {
+		ips[i] = c.IP
+	}
+	active, err := b.bans.ActiveByIP(ctx, ips)
+	if err != nil {
+		return ContactPage{}, err
+	}
+	out := ContactPage{Items: make([]ContactRow, len(page.Items)), Total: page.Total, Page: page.Page, PageSize: page.PageSize}
+	for i, c := range page.Items {
+		out.Items[i] = ContactRow{Contact: c}
+		if b, ok := active[c.IP]; ok {
+			out.Items[i].Blocked = true
+			out.Items[i].BlockedUntil = b.ExpiresAt.Format("2006-01-02T15:04:05Z07:00")
+		}
+	}
+	return out, nil
+}
+
+// GetContact returns one contact with the ban state of its IP.
+func (s *Service) GetContact(ctx context.Context, id int64) (ContactDetail, error) {
+	b := s.cur.Load()
+	c, err := b.contacts.Get(ctx, id)
+	if err != nil {
+		return ContactDetail{}, err
+	}
+	d := ContactDetail{Contact: c}
+	if d.ContactsFromIP, err = b.contacts.CountByIP(ctx, c.IP); err != nil {
+		return ContactDetail{}, apperr.Unavailable("Could not count contacts from this address.", err)
+	}
+	check, err := b.bans.Check(ctx, c.IP)
+	if err != nil {
+		return ContactDetail{}, err
+	}
+	history, err := b.bans.BanHistory(ctx, c.IP)
+	if err != nil {
+		return ContactDetail{}, err
+	}
+	for _, e := range history {
+		if e.Kind == bans.EventBanned && e.BanID != check.BanID {
+			d.TimesBanned++
+		}
+	}
+	banID := check.BanID
+	if !check.Blocked && len(history) > 0 {
+		banID = history[0].BanID // newest first
+	}
+	if banID != 0 {
+		ban, err := b.bans.GetBan(ctx, banID)
+		if err != nil && !errors.Is(err, bans.ErrNotFound) {
+			return ContactDetail{}, err
+		}
+		if err == nil {
+			d.Ban = &ban
+		}
+	}
+	return d, nil
+}
+
+// ListAgents returns the agent names for the report's filter.
+func (s *Service) ListAgents(ctx context.Context) ([]string, error) {
+	return s.cur.Load().contacts.Agents(ctx)
+}
