@@ -115,18 +115,24 @@ func (f *dbFlags) open(ctx context.Context) (*service.Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	loaded := false
 	if !f.noDemo {
-		loaded, err := demo.SeedIfEmpty(ctx, db, clk.Now(), demo.DefaultSize)
-		if err != nil {
+		if loaded, err = demo.SeedIfEmpty(ctx, db, clk.Now(), demo.DefaultSize); err != nil {
 			_ = db.Close()
 			return nil, err
 		}
-		if loaded {
-			slog.Info("loaded demo contacts into a new database", "count", demo.DefaultSize)
+	}
+	svc := service.New(ctx, db, f.settings)
+	if loaded {
+		for _, b := range demo.Blocked() {
+			if _, err := svc.BanIP(ctx, b.IP, b.Period, b.Notes); err != nil {
+				slog.Warn("demo ban", "ip", b.IP, "err", err)
+			}
 		}
+		slog.Info("loaded demo contacts into a new database", "contacts", demo.DefaultSize, "bans", len(demo.Blocked()))
 	}
 	slog.Info("database open", "path", f.path, "shared", f.shared)
-	return service.New(ctx, db, f.settings), nil
+	return svc, nil
 }
 
 // Run executes the command line args (without the program name).

@@ -57,6 +57,16 @@ var Abusers = []Abuser{
 	{IP: "192.0.2.99", Name: "Refund Rick", Notes: ""},
 }
 
+// Blocked are the demo abusers that a new database starts with blocked, with
+// the period and the supervisor's notes. The first abuser is left unblocked
+// so the Ban flow can be tried on the newest contact.
+func Blocked() []struct{ IP, Period, Notes string } {
+	return []struct{ IP, Period, Notes string }{
+		{Abusers[1].IP, "1w", Abusers[1].Notes},
+		{Abusers[2].IP, "1mo", Abusers[2].Notes},
+	}
+}
+
 // Contacts returns n contacts that started during the 90 days before now. The
 // same n and now always give the same contacts.
 func Contacts(now time.Time, n int) []contacts.Contact {
