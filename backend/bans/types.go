@@ -102,7 +102,7 @@ type Page struct {
 type CheckResult struct {
 	IP      string     `json:"ip"`
 	Blocked bool       `json:"blocked"`
-	BanID   int64      `json:"banId,omitempty"`
+	BanID   int64      `json:"ban_id,omitempty"`
 	Target  string     `json:"target,omitempty"`
 	Until   *time.Time `json:"until,omitempty"`
 }

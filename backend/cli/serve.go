@@ -18,11 +18,14 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	var f dbFlags
 	fs := newFlagSet("banlist serve", env)
 	f.register(fs, env.Getenv)
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (loopback by default)")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (loopback by default; any other address needs --token)")
+	token := fs.String("token", "", "token every API request must carry (env BANLIST_TOKEN); required beyond loopback")
+	checkToken := fs.String("check-token", "", "read-only token accepted on GET /api/v1/check only (env BANLIST_CHECK_TOKEN)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := checkBindAddr(*addr); err != nil {
+	opts := httpapi.Options{Token: firstSet(*token, env.Getenv("BANLIST_TOKEN")), CheckToken: firstSet(*checkToken, env.Getenv("BANLIST_CHECK_TOKEN"))}
+	if err := checkBindAddr(*addr, opts); err != nil {
 		return err
 	}
 	svc, err := f.open(ctx)
@@ -36,7 +39,7 @@ func runServe(ctx context.Context, args []string, env Env) error {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	srv := &http.Server{
-		Handler:           httpapi.New(svc, env.UI),
+		Handler:           httpapi.New(svc, env.UI, opts),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -59,9 +62,24 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
-// checkBindAddr refuses to listen beyond this machine: browser mode has no
-// login, so only loopback addresses are allowed.
-func checkBindAddr(addr string) error {
+// MinTokenLen is the shortest token accepted: long enough not to be guessed.
+const MinTokenLen = 16
+
+func firstSet(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// checkBindAddr refuses to listen beyond this machine without a token, and
+// refuses tokens too short to be secret.
+func checkBindAddr(addr string, opts httpapi.Options) error {
+	for name, t := range map[string]string{"--token": opts.Token, "--check-token": opts.CheckToken} {
+		if t != "" && len(t) < MinTokenLen {
+			return fmt.Errorf("%w: %s must be at least %d characters", ErrUsage, name, MinTokenLen)
+		}
+	}
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("%w: --addr %q: %w", ErrUsage, addr, err)
@@ -69,9 +87,11 @@ func checkBindAddr(addr string) error {
 	if host == "localhost" {
 		return nil
 	}
-	ip := net.ParseIP(host)
-	if ip == nil || !ip.IsLoopback() {
-		return fmt.Errorf("%w: --addr %q is not a loopback address; banlist serve only listens on 127.0.0.1 or ::1", ErrUsage, addr)
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	if opts.Token == "" {
+		return fmt.Errorf("%w: --addr %q reaches beyond this machine; set --token (or BANLIST_TOKEN) so that only holders of the token can use the API", ErrUsage, addr)
 	}
 	return nil
 }

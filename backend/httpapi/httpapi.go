@@ -38,7 +38,7 @@ type Route struct {
 func (rt Route) Pattern() string { return rt.Method + " " + rt.Path }
 
 // New returns the handler that serves the API and the frontend in ui.
-func New(svc *service.Service, ui fs.FS) http.Handler {
+func New(svc *service.Service, ui fs.FS, opts Options) http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range Routes() {
 		mux.Handle(rt.Pattern(), endpoint(svc, rt))
@@ -47,7 +47,7 @@ func New(svc *service.Service, ui fs.FS) http.Handler {
 		writeError(w, &apperr.Error{Code: apperr.CodeNotFound, Message: fmt.Sprintf("No API route %s %s.", r.Method, r.URL.Path)})
 	}))
 	mux.Handle("/", spa(ui))
-	return securityHeaders(mux)
+	return securityHeaders(guard(opts, mux))
 }
 
 func endpoint(svc *service.Service, rt Route) http.Handler {

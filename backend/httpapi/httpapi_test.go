@@ -28,7 +28,7 @@ func newServer(t *testing.T) *httptest.Server {
 		"assets/app-123.js": {Data: []byte("console.log(1)")},
 	}
 	svc := service.New(context.Background(), db, nil)
-	srv := httptest.NewServer(httpapi.New(svc, ui))
+	srv := httptest.NewServer(httpapi.New(svc, ui, httpapi.Options{}))
 	t.Cleanup(func() { srv.Close(); _ = svc.Close() })
 	return srv
 }

@@ -98,10 +98,11 @@ export interface UnbanResult {
   alreadyRemoved: boolean
 }
 
+/** GET /api/v1/check — the chat servers' contract, hence snake_case ban_id. */
 export interface CheckResult {
   ip: string
   blocked: boolean
-  banId?: number
+  ban_id?: number
   target?: string
   until?: string
 }

@@ -1,0 +1,102 @@
+package httpapi
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"banlist/backend/apperr"
+)
+
+// Options secures the HTTP door. With no Token, the server is meant for
+// loopback only (banlist serve refuses other addresses without one).
+type Options struct {
+	// Token is required on every API request (Authorization: Bearer, or the
+	// cookie set by opening the UI once with ?token=…).
+	Token string
+	// CheckToken, if set, is accepted (besides Token) on GET /api/v1/check
+	// only, so a chat server can ask without being able to change anything.
+	CheckToken string
+}
+
+// tokenCookie carries the token for the browser UI after the first visit.
+const tokenCookie = "banlist_token"
+
+// checkPath is the read-only enforcement endpoint for chat servers.
+const checkPath = "/api/v1/check"
+
+func equalSecret(a, b string) bool {
+	return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// presented returns the token a request carries, from the header or cookie.
+func presented(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+		return strings.TrimPrefix(h, "Bearer ")
+	}
+	if c, err := r.Cookie(tokenCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+// guard enforces the token rules and refuses cross-site writes.
+func guard(opts Options, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Opening the UI with ?token=… stores it in an HttpOnly cookie and
+		// drops it from the address bar.
+		if t := r.URL.Query().Get("token"); t != "" && !strings.HasPrefix(r.URL.Path, "/api/") {
+			if !equalSecret(t, opts.Token) {
+				writeError(w, &apperr.Error{Code: apperr.CodeUnauthorized, Message: "Wrong token."})
+				return
+			}
+			http.SetCookie(w, &http.Cookie{Name: tokenCookie, Value: t, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+			q := r.URL.Query()
+			q.Del("token")
+			u := *r.URL
+			u.RawQuery = q.Encode()
+			http.Redirect(w, r, u.RequestURI(), http.StatusSeeOther)
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			if opts.Token != "" || opts.CheckToken != "" {
+				tok := presented(r)
+				ok := equalSecret(tok, opts.Token) ||
+					(r.URL.Path == checkPath && r.Method == http.MethodGet && equalSecret(tok, opts.CheckToken))
+				// With only a check token configured, the rest of the API stays open to loopback callers.
+				if opts.Token == "" && r.URL.Path != checkPath {
+					ok = true
+				}
+				if !ok {
+					writeError(w, &apperr.Error{Code: apperr.CodeUnauthorized,
+						Message: "A token is required: send Authorization: Bearer <token>, or open the app with ?token=<token>."})
+					return
+				}
+			}
+			if isWrite(r.Method) && crossSite(r) {
+				writeError(w, &apperr.Error{Code: apperr.CodeForbidden, Message: "Cross-site requests may not change the blacklist."})
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func isWrite(method string) bool {
+	return method != http.MethodGet && method != http.MethodHead && method != http.MethodOptions
+}
+
+// crossSite reports a browser request sent from another origin: the
+// browser's Sec-Fetch-Site says so, or the Origin header names another host.
+func crossSite(r *http.Request) bool {
+	if s := r.Header.Get("Sec-Fetch-Site"); s == "cross-site" || s == "same-site" {
+		return true
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return false // not a browser (curl, a chat server): the token decides
+	}
+	u, err := url.Parse(origin)
+	return err != nil || u.Host != r.Host
+}
