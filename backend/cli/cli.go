@@ -42,6 +42,7 @@ Usage:
   banlist [--db PATH] [--shared] [--no-demo]          open the desktop app
   banlist serve [--addr 127.0.0.1:8080] [--db PATH]    serve the UI and API to a browser
   banlist import contacts FILE [--db PATH]             add contacts from FILE.csv or FILE.json (docs/IMPORT.md)
+  banlist export bans [--status all] [--db PATH]       write the blacklist as CSV to stdout
   banlist help                                         show this text
 
 Database: --db PATH, else $BANLIST_DB, else the last one chosen in
@@ -157,6 +158,8 @@ func Run(ctx context.Context, args []string, env Env) error {
 		return runServe(ctx, args, env)
 	case "import":
 		return runImport(ctx, args, env)
+	case "export":
+		return runExport(ctx, args, env)
 	case "help":
 		fmt.Fprintf(env.Stdout, usage, DefaultDBPath())
 		return nil

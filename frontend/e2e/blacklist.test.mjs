@@ -46,6 +46,7 @@ test('add: invalid input is explained while typing, the backend refuses a duplic
   // The backend's message, next to the IP field (it fades in).
   await page.locator(`${tid('ban-dialog')} .n-form-item-feedback:has-text("is already blocked")`).waitFor()
   await page.click(tid('ban-cancel'))
+  await page.locator(tid('ban-dialog')).waitFor({ state: 'detached' })
   await screenshot(page, 'blacklist-panel')
 })
 
