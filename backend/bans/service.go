@@ -348,13 +348,13 @@ func (s *Service) fault(ctx context.Context, action string, err error) error {
 	var msg string
 	switch {
 	case errors.Is(c, store.ErrBusy):
-		msg = fmt.Sprintf("Could not %s: %s is locked by another BanList window or computer. Try again in a moment.", action, where)
+		msg = fmt.Sprintf("Could not %s: %s is locked by another banlist window or computer. Try again in a moment.", action, where)
 	case errors.Is(c, store.ErrReadOnly):
 		msg = fmt.Sprintf("Could not %s: %s file (%s) is read-only. Check that it and its folder can be written.", action, where, s.db.Path)
 	case errors.Is(c, store.ErrDiskFull):
 		msg = fmt.Sprintf("Could not %s: the disk holding %s is full. Free some space and try again.", action, where)
 	case errors.Is(c, store.ErrNotDatabase):
-		msg = fmt.Sprintf("Could not %s: %s file (%s) is damaged or is not a BanList database.", action, where, s.db.Path)
+		msg = fmt.Sprintf("Could not %s: %s file (%s) is damaged or is not a banlist database.", action, where, s.db.Path)
 	case strings.Contains(err.Error(), "disk I/O error"):
 		msg = fmt.Sprintf("Could not %s: %s file (%s) could not be read or written. Check that the disk or network share is reachable.", action, where, s.db.Path)
 	default:

@@ -7,10 +7,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -82,7 +84,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		opts.Clock = clock.System{}
 	}
 	if err := os.MkdirAll(filepath.Dir(opts.Path), 0o700); err != nil {
-		return nil, fmt.Errorf("create database folder: %w", err)
+		return nil, fmt.Errorf("create database folder: %w", osFault(err))
 	}
 	if err := createPrivate(opts.Path); err != nil {
 		return nil, err
@@ -128,7 +130,16 @@ func createPrivate(path string) error {
 	if errors.Is(err, os.ErrExist) {
 		return nil
 	}
-	return fmt.Errorf("create database file: %w", err)
+	return fmt.Errorf("create database file: %w", osFault(err))
+}
+
+// osFault marks file-system refusals (permissions, read-only mounts,
+// immutable files) as ErrReadOnly so the UI can say what to fix.
+func osFault(err error) error {
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) || errors.Is(err, syscall.EPERM) {
+		return fmt.Errorf("%w: %w", ErrReadOnly, err)
+	}
+	return err
 }
 
 // checkIsSQLite refuses a file that is not SQLite, and a SQLite database
