@@ -8,6 +8,9 @@ APT_PKGS      := libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth x11-apps imagemag
 BIN           := build/bin/banlist
 TEST_BIN      := build/bin/banlist-test
 GO_FILES       = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './frontend/*')
+# Our Go packages, named explicitly: `./...` would also walk frontend/node_modules,
+# where some npm packages ship stray .go files.
+GO_PKGS        = . ./backend/... $(if $(wildcard bench),./bench/...)
 FRONTEND_SRC   = $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
 .PHONY: help run serve build test test-go test-frontend test-e2e test-desktop bench lint deps deps-apt deps-wails deps-npm clean
@@ -50,7 +53,7 @@ serve: deps-npm $(TEST_BIN) ## serve the UI and API on http://127.0.0.1:8080
 ## ---- checks ----
 lint: deps-npm frontend/dist/index.html ## gofmt, go vet, vue-tsc
 	@unformatted=$$(gofmt -l $(GO_FILES)); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
-	go vet ./...
+	go vet $(GO_PKGS)
 	cd frontend && npx vue-tsc --noEmit
 
 test: deps lint test-frontend test-e2e test-desktop test-go ## everything CI runs
@@ -66,7 +69,7 @@ test-desktop: deps frontend/dist/index.html ## wails build, then start the windo
 	bash .ci/smoke-desktop.sh $(BIN)
 
 test-go: frontend/dist/index.html ## Go unit, integration and multi-process tests (race detector on)
-	go test -race -count=1 ./...
+	go test -race -count=1 $(GO_PKGS)
 
 bench: frontend/dist/index.html ## benchmarks (never part of make test)
 	go test -run '^$$' -bench . -benchmem ./...

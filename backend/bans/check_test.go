@@ -393,7 +393,7 @@ func TestBusyBeyondBudgetIsUnavailable(t *testing.T) {
 	db := openWithTimeout(t, path, false, 20*time.Millisecond)
 	other := openWithTimeout(t, path, false, 20*time.Millisecond)
 	svc := New(db, nil)
-	svc.retryPolicy = retryPolicy{attempts: 4, budget: 300 * time.Millisecond, first: 10 * time.Millisecond, maxDelay: 50 * time.Millisecond}
+	svc.retryPolicy = store.RetryPolicy{Attempts: 4, Budget: 300 * time.Millisecond, First: 10 * time.Millisecond, MaxDelay: 50 * time.Millisecond}
 	done := hold(t, other, "BEGIN IMMEDIATE", time.Second)
 	_, err := svc.BanIP(t.Context(), "192.0.2.1", "1h", "")
 	<-done

@@ -7,11 +7,8 @@ package bans
 
 import (
 	"context"
-	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,17 +18,6 @@ import (
 
 	"banlist/backend/apperr"
 	"banlist/backend/store"
-)
-
-// Retry policy for SQLITE_BUSY. Each attempt already waits up to the
-// connection's busy_timeout inside SQLite; these retries cover the cases the
-// busy handler does not (a lock held longer than that, or a busy COMMIT in
-// rollback-journal mode).
-const (
-	retryAttempts = 10
-	retryBudget   = 15 * time.Second
-	retryFirst    = 25 * time.Millisecond
-	retryMaxDelay = 2 * time.Second
 )
 
 // pollEvery is how often PRAGMA data_version is checked for other
@@ -65,7 +51,7 @@ type Service struct {
 
 	kick chan struct{} // wakes the poller after our own writes
 
-	retryPolicy retryPolicy
+	retryPolicy store.RetryPolicy
 
 	mu     sync.Mutex // guards the fields below
 	cancel context.CancelFunc
@@ -80,14 +66,12 @@ type Service struct {
 // operator, or one that returns "", records "unknown".
 func New(db *store.DB, operator func() string) *Service {
 	s := &Service{
-		db:       db,
-		operator: operator,
-		born:     time.Now(),
-		kick:     make(chan struct{}, 1),
-		subs:     map[int]*subscriber{},
-		retryPolicy: retryPolicy{
-			attempts: retryAttempts, budget: retryBudget, first: retryFirst, maxDelay: retryMaxDelay,
-		},
+		db:          db,
+		operator:    operator,
+		born:        time.Now(),
+		kick:        make(chan struct{}, 1),
+		subs:        map[int]*subscriber{},
+		retryPolicy: store.DefaultRetry,
 	}
 	s.lastPoll.Store(-int64(time.Hour))
 	return s
@@ -236,7 +220,7 @@ func (s *Service) nowMs() int64 { return s.db.Clock.Now().UnixMilli() }
 // while the database is busy, and marks the index out of date once it commits.
 // action completes "Could not …" in storage error messages.
 func (s *Service) write(ctx context.Context, action string, fn func(tx *gorm.DB) error) error {
-	err := s.retry(ctx, func() error { return s.tx(ctx, fn) })
+	err := store.Retry(ctx, s.retryPolicy, func() error { return s.db.WriteTx(ctx, fn) })
 	if err == nil {
 		s.written()
 	}
@@ -245,86 +229,8 @@ func (s *Service) write(ctx context.Context, action string, fn func(tx *gorm.DB)
 
 // read runs fn, retrying while the database is busy.
 func (s *Service) read(ctx context.Context, action string, fn func(db *gorm.DB) error) error {
-	err := s.retry(ctx, func() error { return fn(s.db.WithContext(ctx)) })
+	err := store.Retry(ctx, s.retryPolicy, func() error { return fn(s.db.WithContext(ctx)) })
 	return s.fault(ctx, action, err)
-}
-
-// tx runs fn between BEGIN IMMEDIATE and COMMIT on one pinned connection.
-//
-// database/sql transactions are not used on purpose: when COMMIT fails (for
-// example SQLITE_BUSY in rollback-journal mode) SQLite keeps the transaction
-// open, but database/sql considers it finished and hands the connection back
-// still inside it. Here every failure is followed by an explicit ROLLBACK,
-// and a connection whose state is unknown is discarded.
-func (s *Service) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Connection(func(pinned *gorm.DB) error {
-		c := pinned.WithContext(ctx)
-		if err := c.Exec("BEGIN IMMEDIATE").Error; err != nil {
-			rollback(ctx, pinned)
-			return err
-		}
-		if err := fn(c); err != nil {
-			rollback(ctx, pinned)
-			return err
-		}
-		// Commit even if ctx ended meanwhile: the work is done and valid.
-		if err := pinned.WithContext(context.WithoutCancel(ctx)).Exec("COMMIT").Error; err != nil {
-			rollback(ctx, pinned)
-			return err
-		}
-		return nil
-	})
-}
-
-func rollback(ctx context.Context, pinned *gorm.DB) {
-	err := pinned.WithContext(context.WithoutCancel(ctx)).Exec("ROLLBACK").Error
-	if err == nil || strings.Contains(err.Error(), "no transaction is active") {
-		return
-	}
-	if conn, ok := pinned.Statement.ConnPool.(*sql.Conn); ok {
-		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-	}
-}
-
-// retry calls fn until it succeeds, fails with something other than
-// SQLITE_BUSY, or the attempt or time budget runs out. Waits grow
-// exponentially with jitter so competing processes spread out.
-func (s *Service) retry(ctx context.Context, fn func() error) error {
-	p := s.retryPolicy
-	start := time.Now()
-	delay := p.first
-	for attempt := 1; ; attempt++ {
-		err := fn()
-		if err == nil || !retryable(err) || attempt >= p.attempts {
-			return err
-		}
-		wait := delay/2 + rand.N(delay/2+1)
-		if time.Since(start)+wait > p.budget {
-			return err
-		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return err
-		case <-timer.C:
-		}
-		delay = min(2*delay, p.maxDelay)
-	}
-}
-
-type retryPolicy struct {
-	attempts        int
-	budget          time.Duration
-	first, maxDelay time.Duration
-}
-
-func retryable(err error) bool {
-	var ae *apperr.Error
-	if errors.As(err, &ae) {
-		return false
-	}
-	return store.IsBusy(err)
 }
 
 // fault turns a storage error into something a supervisor can act on.

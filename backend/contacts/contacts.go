@@ -81,8 +81,11 @@ func toRow(c Contact) (row, error) {
 	}
 	addr = addr.Unmap()
 	key := addr.As16()
+	// The id is always assigned by the database: a contact is new when
+	// inserted, and a retried transaction must not reuse ids handed out by a
+	// failed attempt.
 	r := row{
-		ID: c.ID, VisitorName: c.VisitorName, Email: c.Email, IP: addr.String(), IPKey: key[:],
+		VisitorName: c.VisitorName, Email: c.Email, IP: addr.String(), IPKey: key[:],
 		Channel: c.Channel, StartedAt: c.StartedAt.UnixMilli(), DurationSec: c.DurationSec,
 		Agent: c.Agent, Department: c.Department, Messages: c.Messages, Rating: c.Rating,
 		Country: c.Country, UserAgent: c.UserAgent, FirstMessage: c.FirstMessage,
@@ -97,6 +100,9 @@ func toRow(c Contact) (row, error) {
 	return r, nil
 }
 
+// insertBatch is how many contacts one INSERT statement carries.
+const insertBatch = 100
+
 // Store reads and writes contacts.
 type Store struct {
 	db *store.DB
@@ -108,7 +114,7 @@ func New(db *store.DB) *Store { return &Store{db: db} }
 // Insert stores contacts in one transaction: all or none. Each contact's IP
 // is normalized; the assigned ids are written back into cs.
 func (s *Store) Insert(ctx context.Context, cs []Contact) error {
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.Write(ctx, func(tx *gorm.DB) error {
 		return InsertTx(tx, cs)
 	})
 	if err != nil {
@@ -131,7 +137,10 @@ func InsertTx(tx *gorm.DB, cs []Contact) error {
 		}
 		rows[i] = r
 	}
-	if err := tx.CreateInBatches(rows, 500).Error; err != nil {
+	// 100-row INSERTs: the driver binds parameters in time that grows faster
+	// than their number, and 100 rows per statement imports about twice as
+	// fast as 500.
+	if err := tx.CreateInBatches(rows, insertBatch).Error; err != nil {
 		return err
 	}
 	for i := range rows {

@@ -148,7 +148,7 @@ func randomIP(r *rand.Rand) string {
 // Two processes opening a new shared file at once load the set only once.
 func SeedIfEmpty(ctx context.Context, db *store.DB, now time.Time, n int) (bool, error) {
 	loaded := false
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := db.Write(ctx, func(tx *gorm.DB) error {
 		var count int64
 		if err := tx.Raw(`SELECT count(*) FROM contacts`).Scan(&count).Error; err != nil {
 			return err

@@ -16,34 +16,63 @@ var (
 	ErrNotBanlist  = errors.New("the file is an SQLite database of another program, not a banlist database")
 )
 
+// SQLite primary result codes (the low byte of an extended code).
+const (
+	sqliteBusy     = 5
+	sqliteLocked   = 6
+	sqliteReadOnly = 8
+	sqliteCorrupt  = 11
+	sqliteFull     = 13
+	sqliteCantOpen = 14
+	sqliteNotADB   = 26
+)
+
 // Classify maps a raw SQLite error to one of the storage faults above,
-// wrapped with the original, or returns err unchanged.
+// wrapped with the original, or returns err unchanged. It reads the driver's
+// result code; the message is consulted only for errors without one.
 func Classify(err error) error {
 	if err == nil {
 		return nil
 	}
-	msg := err.Error()
-	var kind error
-	switch {
-	case strings.Contains(msg, "(26)") || strings.Contains(msg, "not a database") ||
-		strings.Contains(msg, "malformed") || strings.Contains(msg, "(11)"):
-		kind = ErrNotDatabase
-	case strings.Contains(msg, "readonly") || strings.Contains(msg, "read-only") ||
-		strings.Contains(msg, "(8)") || strings.Contains(msg, "unable to open database file") ||
-		strings.Contains(msg, "(14)"):
-		kind = ErrReadOnly
-	case strings.Contains(msg, "database is locked") || strings.Contains(msg, "(5)") ||
-		strings.Contains(msg, "(6)") || strings.Contains(msg, "SQLITE_BUSY"):
-		kind = ErrBusy
-	case strings.Contains(msg, "database or disk is full") || strings.Contains(msg, "(13)"):
-		kind = ErrDiskFull
-	default:
-		return err
+	for _, kind := range []error{ErrNotDatabase, ErrReadOnly, ErrBusy, ErrDiskFull, ErrNotBanlist} {
+		if errors.Is(err, kind) {
+			return err
+		}
 	}
-	if errors.Is(err, kind) {
+	kind := kindOf(err)
+	if kind == nil {
 		return err
 	}
 	return fmt.Errorf("%w: %w", kind, err)
+}
+
+func kindOf(err error) error {
+	var coded interface{ Code() int }
+	if errors.As(err, &coded) {
+		switch coded.Code() & 0xff {
+		case sqliteBusy, sqliteLocked:
+			return ErrBusy
+		case sqliteReadOnly, sqliteCantOpen:
+			return ErrReadOnly
+		case sqliteCorrupt, sqliteNotADB:
+			return ErrNotDatabase
+		case sqliteFull:
+			return ErrDiskFull
+		}
+		return nil
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "file is not a database") || strings.Contains(msg, "database disk image is malformed"):
+		return ErrNotDatabase
+	case strings.Contains(msg, "attempt to write a readonly database") || strings.Contains(msg, "unable to open database file"):
+		return ErrReadOnly
+	case strings.Contains(msg, "database is locked") || strings.Contains(msg, "database table is locked"):
+		return ErrBusy
+	case strings.Contains(msg, "database or disk is full"):
+		return ErrDiskFull
+	}
+	return nil
 }
 
 // IsBusy reports whether err is SQLite's "locked/busy", which is worth retrying.

@@ -113,7 +113,7 @@ func migrate(ctx context.Context, db *DB) error {
 		return err
 	}
 	for _, m := range migrations {
-		err := g.Transaction(func(tx *gorm.DB) error {
+		err := db.Write(ctx, func(tx *gorm.DB) error {
 			var n int64
 			if err := tx.Raw(`SELECT count(*) FROM schema_migrations WHERE name = ?`, m.name).Scan(&n).Error; err != nil {
 				return err

@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// RetryPolicy bounds how long a write keeps trying while another process
+// holds the database lock (beyond SQLite's own busy timeout).
+type RetryPolicy struct {
+	Attempts        int
+	Budget          time.Duration
+	First, MaxDelay time.Duration
+}
+
+// DefaultRetry suits a handful of supervisors on one shared file. Each
+// attempt already waits up to the busy_timeout inside SQLite; these retries
+// cover what the busy handler does not (a lock held longer than that, or a
+// busy COMMIT in rollback-journal mode).
+var DefaultRetry = RetryPolicy{Attempts: 10, Budget: 15 * time.Second, First: 25 * time.Millisecond, MaxDelay: 2 * time.Second}
+
+// Retry calls fn until it succeeds, fails with something other than
+// SQLITE_BUSY, or the attempt or time budget runs out. Waits grow
+// exponentially with jitter so competing processes spread out.
+func Retry(ctx context.Context, p RetryPolicy, fn func() error) error {
+	start := time.Now()
+	delay := p.First
+	for attempt := 1; ; attempt++ {
+		err := fn()
+		if err == nil || !IsBusy(err) || attempt >= p.Attempts {
+			return err
+		}
+		wait := delay/2 + rand.N(delay/2+1)
+		if time.Since(start)+wait > p.Budget {
+			return err
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return err
+		case <-timer.C:
+		}
+		delay = min(2*delay, p.MaxDelay)
+	}
+}
+
+// Write runs fn in one write transaction (WriteTx), retrying the whole
+// transaction with DefaultRetry while the database is busy.
+func (db *DB) Write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return Retry(ctx, DefaultRetry, func() error { return db.WriteTx(ctx, fn) })
+}
+
+// WriteTx runs fn between BEGIN IMMEDIATE and COMMIT on one pinned
+// connection: the write lock is taken up front, so two writers never both
+// read and then deadlock upgrading to it.
+//
+// database/sql transactions are not used on purpose: when COMMIT fails (for
+// example SQLITE_BUSY in rollback-journal mode) SQLite keeps the transaction
+// open, but database/sql considers it finished and hands the connection back
+// still inside it. Here every failure is followed by an explicit ROLLBACK,
+// and a connection whose state is unknown is discarded.
+func (db *DB) WriteTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return db.WithContext(ctx).Connection(func(pinned *gorm.DB) error {
+		// GORM must not open transactions of its own inside this one.
+		c := pinned.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true})
+		if err := c.Exec("BEGIN IMMEDIATE").Error; err != nil {
+			rollback(ctx, pinned)
+			return err
+		}
+		if err := fn(c); err != nil {
+			rollback(ctx, pinned)
+			return err
+		}
+		// Commit even if ctx ended meanwhile: the work is done and valid.
+		if err := pinned.WithContext(context.WithoutCancel(ctx)).Exec("COMMIT").Error; err != nil {
+			rollback(ctx, pinned)
+			return err
+		}
+		return nil
+	})
+}
+
+func rollback(ctx context.Context, pinned *gorm.DB) {
+	err := pinned.WithContext(context.WithoutCancel(ctx)).Exec("ROLLBACK").Error
+	if err == nil || strings.Contains(err.Error(), "no transaction is active") {
+		return
+	}
+	if conn, ok := pinned.Statement.ConnPool.(*sql.Conn); ok {
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
+}
