@@ -81,6 +81,12 @@ func (a *App) GetContact(id int64) (service.ContactDetail, error) {
 	return a.svc.GetContact(a.ctx, id)
 }
 
+// ImportContacts adds the contacts of an exported CSV or JSON file.
+func (a *App) ImportContacts(fileName, content string) (contacts.ImportReport, error) {
+	a.called("ImportContacts")
+	return a.svc.ImportContacts(a.ctx, fileName, content)
+}
+
 // ListAgents returns the agent names for the report filter.
 func (a *App) ListAgents() ([]string, error) {
 	a.called("ListAgents")

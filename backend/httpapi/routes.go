@@ -34,6 +34,16 @@ func Routes() []Route {
 			}
 			return s.GetContact(r.Context(), id)
 		}},
+		{Method: "POST", Path: "/api/v1/contacts/import", Binding: "ImportContacts", maxBody: 2*contacts.DefaultImportLimits.MaxBytes + 4096, handle: func(s *service.Service, r *http.Request) (any, error) {
+			var body struct {
+				Name    string `json:"name"`
+				Content string `json:"content"`
+			}
+			if err := decodeBody(r, &body); err != nil {
+				return nil, err
+			}
+			return s.ImportContacts(r.Context(), body.Name, body.Content)
+		}},
 		{Method: "GET", Path: "/api/v1/agents", Binding: "ListAgents", handle: func(s *service.Service, r *http.Request) (any, error) {
 			return s.ListAgents(r.Context())
 		}},

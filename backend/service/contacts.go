@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"banlist/backend/apperr"
 	"banlist/backend/bans"
@@ -106,4 +107,19 @@ func (s *Service) GetContact(ctx context.Context, id int64) (ContactDetail, erro
 // ListAgents returns the agent names for the report's filter.
 func (s *Service) ListAgents(ctx context.Context) ([]string, error) {
 	return s.cur.Load().contacts.Agents(ctx)
+}
+
+// ImportContacts adds the contacts of an exported file (its name chooses CSV
+// or JSON). Bad rows are reported with their line; good rows are stored in
+// one transaction; on a fatal problem nothing is stored.
+func (s *Service) ImportContacts(ctx context.Context, fileName, content string) (contacts.ImportReport, error) {
+	format, err := contacts.ImportFormatOf(fileName)
+	if err != nil {
+		return contacts.ImportReport{}, err
+	}
+	rep, err := s.cur.Load().contacts.Import(ctx, strings.NewReader(content), format, contacts.DefaultImportLimits)
+	if err == nil && rep.Imported > 0 {
+		s.notify()
+	}
+	return rep, err
 }

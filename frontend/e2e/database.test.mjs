@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { apiCall, openBrowser, screenshot, startServer, tid } from './harness.mjs'
+import { apiCall, openBrowser, repoRoot, screenshot, startServer, tid } from './harness.mjs'
 
 let server, browser, page, errors
 const immutable = []
@@ -85,6 +85,23 @@ test('a read-only database file is refused with a clear message', async () => {
   await screenshot(page, 'database-readonly-error')
   const info = await apiCall(server, 'GET', '/api/v1/info')
   assert.equal(info.body.path, server.db)
+})
+
+test('import contacts: the sample file is added, bad rows are listed by line', async () => {
+  const before = (await apiCall(server, 'GET', '/api/v1/info')).body.contacts
+  await page.setInputFiles(tid('contacts-import-file'), join(repoRoot, 'docs', 'samples', 'contacts.csv'))
+  const report = page.locator(tid('contacts-import-report'))
+  await report.waitFor()
+  assert.match(await report.innerText(), /Imported 10 of 10 rows/)
+  assert.equal((await apiCall(server, 'GET', '/api/v1/info')).body.contacts, before + 10)
+
+  const bad = join(server.dir, 'bad.csv')
+  writeFileSync(bad, 'started_at,ip,visitor_name\n2026-11-20T10:00:00Z,192.0.2.1,Good\n2026-11-20T10:00:00Z,999.1.1.1,Bad IP\nyesterday,192.0.2.2,Bad date\n')
+  await page.setInputFiles(tid('contacts-import-file'), bad)
+  await report.filter({ hasText: 'Imported 1 of 3 rows; 2 rejected' }).waitFor()
+  const text = await report.innerText()
+  assert.match(text, /line 3: ip: /)
+  assert.match(text, /line 4: started_at: /)
 })
 
 test('the operator name is recorded on new bans', async () => {

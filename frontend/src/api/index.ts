@@ -6,6 +6,7 @@ import type {
   BanFilter,
   CheckResult,
   ContactDetail,
+  ContactImportReport,
   ContactQuery,
   ContactRow,
   ImportResult,
@@ -26,6 +27,15 @@ export const api = {
 
   getContact: (id: number) =>
     invoke<ContactDetail>({ binding: 'GetContact', args: [id], method: 'GET', path: `/api/v1/contacts/${id}` }),
+
+  importContacts: (name: string, content: string) =>
+    invoke<ContactImportReport>({
+      binding: 'ImportContacts',
+      args: [name, content],
+      method: 'POST',
+      path: '/api/v1/contacts/import',
+      body: { name, content },
+    }),
 
   listAgents: () => invoke<string[]>({ binding: 'ListAgents', args: [], method: 'GET', path: '/api/v1/agents' }),
 

@@ -120,3 +120,11 @@ export interface ContactDetail {
   timesBanned: number
   contactsFromIp: number
 }
+
+export interface ContactImportReport {
+  imported: number
+  rejected: { line: number; record: number; field: string; message: string }[]
+  rejectedCount: number
+  truncated: boolean
+  total: number
+}
