@@ -13,7 +13,7 @@ GO_FILES       = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' 
 GO_PKGS        = . ./backend/... $(if $(wildcard bench),./bench/...)
 FRONTEND_SRC   = $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: help run serve build test test-go test-frontend test-e2e test-desktop bench lint deps deps-apt deps-wails deps-npm clean
+.PHONY: help run serve build test test-go test-frontend test-e2e test-desktop fuzz bench lint deps deps-apt deps-wails deps-npm clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -56,7 +56,16 @@ lint: deps-npm frontend/dist/index.html ## gofmt, go vet, vue-tsc
 	go vet $(GO_PKGS)
 	cd frontend && npx vue-tsc --noEmit
 
-test: deps lint test-frontend test-e2e test-desktop test-go ## everything CI runs
+test: deps lint test-frontend test-e2e test-desktop fuzz test-go ## everything CI runs
+
+FUZZTIME ?= 4s
+FUZZ_TARGETS := ./backend/ipaddr:FuzzParse ./backend/banscsv:FuzzParse ./backend/contacts:FuzzImportCSV \
+	./backend/contacts:FuzzImportJSON ./backend/httpapi:FuzzDecodeBody
+fuzz: frontend/dist/index.html ## run each fuzz target briefly (FUZZTIME, default 4s)
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
+	  echo "fuzz $$fn ($$pkg) for $(FUZZTIME)"; \
+	  go test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$pkg 2>&1 | tail -n 2 || exit 1; \
+	done
 
 test-frontend: deps-npm ## Vitest component tests
 	cd frontend && npx vitest run

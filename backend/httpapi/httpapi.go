@@ -105,6 +105,8 @@ func decodeBody(r *http.Request, v any) error {
 			return apperr.Invalid("", "Request body is empty; a JSON object is expected.")
 		case errors.As(err, &syntax):
 			return apperr.Invalid("", fmt.Sprintf("Request body is not valid JSON (at byte %d).", syntax.Offset))
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return apperr.Invalid("", "Request body is not valid JSON: it ends in the middle of a value.")
 		case errors.As(err, &typeErr):
 			return apperr.Invalid(typeErr.Field, fmt.Sprintf("Field “%s” has the wrong type (expected %s).", typeErr.Field, typeErr.Type))
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
