@@ -31,6 +31,8 @@ deps-npm: frontend/node_modules/.package-lock.json ## frontend packages, exactly
 
 frontend/node_modules/.package-lock.json: frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund
+	@# Some npm packages ship stray .go files; a go.mod here keeps them out of our module.
+	@printf 'module node_modules\n' > frontend/node_modules/go.mod
 	@touch $@
 
 ## ---- build ----
@@ -41,10 +43,10 @@ $(TEST_BIN): frontend/dist/index.html $(GO_FILES) go.mod go.sum
 	go build -o $@ .
 
 build: deps ## the desktop binary with `wails build` (build/bin/banlist)
-	wails build -clean -trimpath -skipbindings
+	wails build -clean -trimpath -skipbindings -m
 
 run: deps frontend/dist/index.html ## build and open the desktop app on the default database (with demo data)
-	wails build -trimpath -s -skipbindings
+	wails build -trimpath -s -skipbindings -m
 	./$(BIN)
 
 serve: deps-npm $(TEST_BIN) ## serve the UI and API on http://127.0.0.1:8080
@@ -74,7 +76,7 @@ test-e2e: deps-npm $(TEST_BIN) ## browser tests: playwright-core + Chromium agai
 	cd frontend && BANLIST_BIN=$(CURDIR)/$(TEST_BIN) node --test --test-concurrency=1 e2e/
 
 test-desktop: deps frontend/dist/index.html ## wails build, then start the window under Xvfb and screenshot it
-	wails build -trimpath -s -skipbindings
+	wails build -trimpath -s -skipbindings -m
 	bash .ci/smoke-desktop.sh $(BIN)
 
 test-go: frontend/dist/index.html ## Go unit, integration and multi-process tests (race detector on)

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
-import { api, ApiError, type ContactQuery, type ContactRow } from '../api'
+import { api, type ContactQuery } from '../api'
+import { usePagedList } from './paged'
 
 /** The contacts report: its filters, page and rows. Kept in a store so that
  *  filters and page survive a visit to a contact's detail and back. */
@@ -16,28 +17,8 @@ export const useContactsStore = defineStore('contacts', () => {
     pageSize: 25,
     blockedOnly: false,
   })
-  const items = ref<ContactRow[]>([])
-  const total = ref(0)
-  const loading = ref(false)
-  const error = ref<ApiError | null>(null)
+  const list = usePagedList(() => api.listContacts({ ...query }))
   const agents = ref<string[]>([])
-  let seq = 0
-
-  async function load() {
-    const mine = ++seq
-    loading.value = true
-    try {
-      const page = await api.listContacts({ ...query })
-      if (mine !== seq) return // a newer request superseded this one
-      items.value = page.items
-      total.value = page.total
-      error.value = null
-    } catch (e) {
-      if (mine === seq) error.value = e as ApiError
-    } finally {
-      if (mine === seq) loading.value = false
-    }
-  }
 
   async function loadAgents() {
     try {
@@ -47,5 +28,5 @@ export const useContactsStore = defineStore('contacts', () => {
     }
   }
 
-  return { query, items, total, loading, error, agents, load, loadAgents }
+  return { query, ...list, agents, loadAgents }
 })
