@@ -35,6 +35,13 @@ test('search narrows the report and a row opens the contact detail', async () =>
   await page.locator('[data-testid^="contact-row-"]').first().click()
   await page.waitForSelector(tid('contact-ip'))
   assert.equal(await page.locator(tid('contact-ip')).innerText(), '203.0.113.45')
+
+  // Back to the report: the search and its results are still there.
+  await page.click(tid('back-to-report'))
+  await page.waitForSelector(tid('contacts-view'))
+  assert.equal(await page.locator(`${tid('contacts-search')} input`).inputValue(), '203.0.113.45')
+  const rows = await page.locator('[data-testid^="contact-row-"]').allInnerTexts()
+  assert.ok(rows.length > 0 && rows.every((r) => r.includes('203.0.113.45')))
 })
 
 test('a deep link to an unknown contact shows a clear error', async () => {
