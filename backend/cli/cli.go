@@ -112,7 +112,7 @@ func (f *dbFlags) open(ctx context.Context) (*service.Service, error) {
 		return nil, err
 	}
 	clk := clock.System{}
-	db, err := store.Open(ctx, store.Options{Path: f.path, Shared: f.shared, Clock: clk})
+	db, err := store.Open(ctx, store.Options{Path: f.path, Shared: f.shared, Clock: clk, CreateFolder: f.path == DefaultDBPath()})
 	if err != nil {
 		return nil, err
 	}

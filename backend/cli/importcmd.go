@@ -66,7 +66,7 @@ func runImport(ctx context.Context, args []string, env Env) error {
 	if err := f.resolve(); err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, store.Options{Path: f.path, Shared: f.shared, Clock: clock.System{}})
+	db, err := store.Open(ctx, store.Options{Path: f.path, Shared: f.shared, Clock: clock.System{}, CreateFolder: f.path == DefaultDBPath()})
 	if err != nil {
 		return err
 	}

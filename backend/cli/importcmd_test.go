@@ -25,6 +25,9 @@ type importEnv struct {
 
 func newImportEnv(t *testing.T) *importEnv {
 	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "data"), 0o700); err != nil {
+		t.Fatal(err)
+	}
 	return &importEnv{dir: dir, db: filepath.Join(dir, "data", "banlist.db")}
 }
 

@@ -15,8 +15,9 @@ type Options struct {
 	// Token is required on every API request (Authorization: Bearer, or the
 	// cookie set by opening the UI once with ?token=…).
 	Token string
-	// CheckToken, if set, is accepted (besides Token) on GET /api/v1/check
-	// only, so a chat server can ask without being able to change anything.
+	// CheckToken, if set, is required on GET /api/v1/check (Token works
+	// too); without it the check endpoint is open, like on loopback. It is
+	// accepted nowhere else, so a chat server can ask but change nothing.
 	CheckToken string
 }
 
@@ -60,14 +61,13 @@ func guard(opts Options, next http.Handler) http.Handler {
 			return
 		}
 		if strings.HasPrefix(r.URL.Path, "/api/") {
-			if opts.Token != "" || opts.CheckToken != "" {
+			isCheck := r.URL.Path == checkPath && r.Method == http.MethodGet
+			// The check endpoint is exempt from the main token; it has its own
+			// read-only token when one is configured. Everything else needs Token.
+			required := opts.Token != "" && !isCheck || isCheck && opts.CheckToken != ""
+			if required {
 				tok := presented(r)
-				ok := equalSecret(tok, opts.Token) ||
-					(r.URL.Path == checkPath && r.Method == http.MethodGet && equalSecret(tok, opts.CheckToken))
-				// With only a check token configured, the rest of the API stays open to loopback callers.
-				if opts.Token == "" && r.URL.Path != checkPath {
-					ok = true
-				}
+				ok := equalSecret(tok, opts.Token) || isCheck && equalSecret(tok, opts.CheckToken)
 				if !ok {
 					writeError(w, &apperr.Error{Code: apperr.CodeUnauthorized,
 						Message: "A token is required: send Authorization: Bearer <token>, or open the app with ?token=<token>."})

@@ -65,6 +65,7 @@ func TestTokenIsRequiredOnEveryAPIRequest(t *testing.T) {
 		{"check token cannot read the blacklist", "GET", "/api/v1/bans", "", bearer(checkToken), 401},
 		{"check token cannot ban", "POST", "/api/v1/bans", `{"ip":"192.0.2.1","period":"1h"}`, bearer(checkToken), 401},
 		{"token can ban", "POST", "/api/v1/bans", `{"ip":"192.0.2.1","period":"1h"}`, bearer(token), 200},
+		{"main token also works on check", "GET", "/api/v1/check?ip=192.0.2.1", "", bearer(token), 200},
 		{"cookie works like the header", "GET", "/api/v1/info", "", map[string]string{"Cookie": "banlist_token=" + token}, 200},
 		{"the UI shell loads without a token", "GET", "/", "", nil, 200},
 	}
@@ -117,5 +118,18 @@ func TestCrossSiteWritesAreRefused(t *testing.T) {
 	host := strings.TrimPrefix(srv.URL, "http://")
 	if got, b := do(t, srv, "POST", "/api/v1/bans", body, map[string]string{"Origin": "http://" + host, "Sec-Fetch-Site": "same-origin"}); got != 200 {
 		t.Fatalf("same-origin write: %d %s", got, b)
+	}
+}
+
+func TestCheckIsExemptFromTheMainTokenWithoutACheckToken(t *testing.T) {
+	srv := newSecured(t, httpapi.Options{Token: token})
+	if got, body := do(t, srv, "GET", "/api/v1/check?ip=192.0.2.1", "", nil); got != 200 {
+		t.Fatalf("check without a check token configured: %d %s", got, body)
+	}
+	if got, _ := do(t, srv, "GET", "/api/v1/bans", "", nil); got != 401 {
+		t.Fatalf("the rest of the API without the token: %d", got)
+	}
+	if got, _ := do(t, srv, "POST", "/api/v1/check?ip=192.0.2.1", "", nil); got != 401 {
+		t.Fatalf("a non-GET on the check path: %d", got)
 	}
 }

@@ -111,6 +111,8 @@ func databaseError(path string, err error) error {
 		msg = fmt.Sprintf("%s belongs to another program: it is an SQLite database without banlist's tables.", path)
 	case errors.Is(err, store.ErrBusy):
 		msg = fmt.Sprintf("%s is locked by another program; try again when it is released.", path)
+	case errors.Is(err, store.ErrMissingFolder):
+		msg = fmt.Sprintf("The folder of %s does not exist (is the network share mounted?).", path)
 	case errors.Is(err, store.ErrDiskFull):
 		msg = fmt.Sprintf("The disk holding %s is full.", path)
 	default:

@@ -9,11 +9,12 @@ import (
 // Storage faults a user can do something about. Open and the services wrap
 // SQLite's errors into these so the UI can say what went wrong.
 var (
-	ErrNotDatabase = errors.New("the file is not a banlist (SQLite) database, or it is damaged")
-	ErrReadOnly    = errors.New("the database file or its folder is read-only")
-	ErrBusy        = errors.New("the database is locked by another program for too long")
-	ErrDiskFull    = errors.New("the disk holding the database is full")
-	ErrNotBanlist  = errors.New("the file is an SQLite database of another program, not a banlist database")
+	ErrNotDatabase   = errors.New("the file is not a banlist (SQLite) database, or it is damaged")
+	ErrReadOnly      = errors.New("the database file or its folder is read-only")
+	ErrBusy          = errors.New("the database is locked by another program for too long")
+	ErrDiskFull      = errors.New("the disk holding the database is full")
+	ErrNotBanlist    = errors.New("the file is an SQLite database of another program, not a banlist database")
+	ErrMissingFolder = errors.New("the database folder does not exist")
 )
 
 // SQLite primary result codes (the low byte of an extended code).
@@ -34,7 +35,7 @@ func Classify(err error) error {
 	if err == nil {
 		return nil
 	}
-	for _, kind := range []error{ErrNotDatabase, ErrReadOnly, ErrBusy, ErrDiskFull, ErrNotBanlist} {
+	for _, kind := range []error{ErrNotDatabase, ErrReadOnly, ErrBusy, ErrDiskFull, ErrNotBanlist, ErrMissingFolder} {
 		if errors.Is(err, kind) {
 			return err
 		}

@@ -32,6 +32,9 @@ type Options struct {
 	Shared bool
 	// Clock stamps GORM's automatic time fields. Defaults to the system clock.
 	Clock clock.Clock
+	// CreateFolder creates the file's folder if it is missing. Only the
+	// default location is created; a folder the user chose must exist.
+	CreateFolder bool
 	// BusyTimeout is how long SQLite waits for another process's lock before
 	// returning SQLITE_BUSY. Defaults to 5 s.
 	BusyTimeout time.Duration
@@ -83,8 +86,15 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if opts.Clock == nil {
 		opts.Clock = clock.System{}
 	}
-	if err := os.MkdirAll(filepath.Dir(opts.Path), 0o700); err != nil {
-		return nil, fmt.Errorf("create database folder: %w", osFault(err))
+	dir := filepath.Dir(opts.Path)
+	if opts.CreateFolder {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("create database folder: %w", osFault(err))
+		}
+	} else if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		// Never create a chosen folder: on an unmounted network share that
+		// would quietly start a second, empty blacklist on this machine.
+		return nil, fmt.Errorf("%w: %s (is the network share mounted?)", ErrMissingFolder, dir)
 	}
 	if err := createPrivate(opts.Path); err != nil {
 		return nil, err

@@ -156,3 +156,14 @@ func TestCheckWritableLeavesNoTrace(t *testing.T) {
 		t.Fatal("the write probe was not rolled back")
 	}
 }
+
+func TestAChosenFolderIsNeverCreated(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "share-not-mounted", "banlist.db")
+	_, err := store.Open(context.Background(), store.Options{Path: path, Shared: true})
+	if !errors.Is(err, store.ErrMissingFolder) || !strings.Contains(err.Error(), "mounted") {
+		t.Fatalf("want ErrMissingFolder, got %v", err)
+	}
+	if _, statErr := os.Stat(filepath.Dir(path)); !errors.Is(statErr, os.ErrNotExist) {
+		t.Fatal("the missing folder was created")
+	}
+}

@@ -27,7 +27,7 @@ func Open(t testing.TB) (*store.DB, *clock.Fixed) {
 func OpenAt(t testing.TB, path string, shared bool) (*store.DB, *clock.Fixed) {
 	t.Helper()
 	clk := clock.NewFixed(Epoch)
-	db, err := store.Open(context.Background(), store.Options{Path: path, Shared: shared, Clock: clk})
+	db, err := store.Open(context.Background(), store.Options{Path: path, Shared: shared, Clock: clk, CreateFolder: true})
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
