@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/go/bin:/usr/local/go/bin:$(PATH)
 
 WAILS_VERSION := v2.15.0
-APT_PKGS      := libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth x11-apps imagemagick xdotool chromium
+APT_PKGS      := libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth x11-apps imagemagick xdotool chromium curl
 BIN           := build/bin/banlist
 TEST_BIN      := build/bin/banlist-test
 GO_FILES       = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './frontend/*')

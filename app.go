@@ -37,7 +37,10 @@ func (a *App) startup(ctx context.Context) {
 	a.ctx = ctx
 	// Live refresh: tell the frontend whenever the blacklist changes, here or
 	// in another process on the same file.
-	a.unsubscribe = a.svc.Subscribe(func() { runtime.EventsEmit(ctx, ChangedEvent) })
+	a.unsubscribe = a.svc.Subscribe(func() {
+		slog.Debug("blacklist changed; telling the frontend")
+		runtime.EventsEmit(ctx, ChangedEvent)
+	})
 	slog.Info("desktop started", "since_launch", time.Since(a.launched).Round(time.Millisecond))
 }
 
@@ -61,6 +64,7 @@ func (a *App) called(method string) {
 	a.firstCall.Do(func() {
 		slog.Info("first bound call", "method", method, "since_launch_ms", time.Since(a.launched).Milliseconds())
 	})
+	slog.Debug("bound call", "method", method)
 }
 
 // Info describes the open database.

@@ -39,7 +39,11 @@ func frontendFS() fs.FS {
 }
 
 func main() {
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	level := slog.LevelInfo
+	if os.Getenv("BANLIST_LOG") == "debug" {
+		level = slog.LevelDebug
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
 	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "banlist:", err)
 		os.Exit(exitCode(err))

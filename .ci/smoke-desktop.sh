@@ -25,7 +25,7 @@ for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
 export DISPLAY=":$n"
 
 start=$(date +%s%N)
-"$bin" --db "$tmp/banlist.db" >"$tmp/app.log" 2>&1 &
+BANLIST_LOG=debug BANLIST_SETTINGS="$tmp/settings.json" "$bin" --db "$tmp/banlist.db" >"$tmp/app.log" 2>&1 &
 app_pid=$!
 
 ok=""
@@ -42,6 +42,28 @@ fi
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 sleep 2 # let the first data render
 import -display "$DISPLAY" -window root "$artifacts/desktop.png"
+
+# Live refresh on the desktop: another process bans an address in the same
+# file; the window must hear of it (a Wails event) and reload its data.
+calls_before=$(grep -c 'bound call' "$tmp/app.log")
+"$bin" serve --addr 127.0.0.1:0 --db "$tmp/banlist.db" --settings "$tmp/settings.json" >"$tmp/serve.out" 2>"$tmp/serve.log" &
+serve_pid=$!
+for _ in $(seq 100); do grep -q 'serving on' "$tmp/serve.out" && break; sleep 0.1; done
+url=$(sed -n 's/^banlist serving on //p' "$tmp/serve.out")
+curl -fsS -X POST "$url/api/v1/bans" -H 'Content-Type: application/json' \
+  -d '{"ip":"192.0.2.123","period":"1h","notes":"smoke test"}' >/dev/null
+kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true
+refreshed=""
+for _ in $(seq 30); do
+  if grep -q 'telling the frontend' "$tmp/app.log" && [ "$(grep -c 'bound call' "$tmp/app.log")" -gt "$calls_before" ]; then refreshed=1; break; fi
+  sleep 0.1
+done
+if [ -z "$refreshed" ]; then
+  echo "desktop smoke: FAIL — a ban from another process did not refresh the window within 3 s. App log:"
+  cat "$tmp/app.log"
+  exit 1
+fi
+echo "desktop smoke: live refresh after a ban by another process: ok"
 kill "$app_pid"
 wait "$app_pid" 2>/dev/null || true
 app_pid=""
