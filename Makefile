@@ -82,8 +82,12 @@ test-desktop: deps frontend/dist/index.html ## wails build, then start the windo
 test-go: frontend/dist/index.html ## Go unit, integration and multi-process tests (race detector on)
 	go test -race -count=1 $(GO_PKGS)
 
-bench: frontend/dist/index.html ## benchmarks (never part of make test)
-	go test -run '^$$' -bench . -benchmem ./...
+bench: frontend/dist/index.html ## benchmarks at scale (never part of make test): prints a table, writes docs/BENCHMARKS.md
+	@bash .ci/apt-deps.sh sqlite3
+	@$(MAKE) --no-print-directory deps $(TEST_BIN)
+	wails build -trimpath -s -skipbindings -m
+	go build -o build/bin/banlist-bench ./bench/cmd/banlist-bench
+	./build/bin/banlist-bench -out docs/BENCHMARKS.md -command "make bench"
 
 clean:
 	rm -rf build/bin frontend/dist test-artifacts

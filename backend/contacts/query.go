@@ -1,10 +1,17 @@
 package contacts
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"fmt"
+	"math"
+	"slices"
+	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -93,6 +100,36 @@ func likePattern(s string) string {
 	return "%" + r.Replace(strings.ToLower(s)) + "%"
 }
 
+// How List reads a page at scale (docs/BENCHMARKS.md has the figures).
+//
+// The total and the page are separate statements, and List picks their shape
+// from what the query filters on, instead of leaving SQLite's planner, which
+// has no statistics, to guess:
+//
+//   - No filter: count(*) and a walk down the date index.
+//   - Search text of 3 characters or more: the trigram index contacts_fts
+//     (migration 0004), whose matches are exactly the LIKE matches.
+//   - Blocked only: a join of the active bans with the ip_key index.
+//   - Anything combined: one WHERE clause, as plain SQL.
+//
+// For search and blocked-only, List first fetches up to `few` matching ids.
+// If there are that few, they are the total and the page is read by id.
+// Otherwise matches are common, and the page (in date order) comes from
+// walking the date index newest first and keeping matching rows, which
+// stops after about (offset+size) × contacts ÷ matches rows; a walk that
+// runs far past that (matches bunched in old contacts) gives way to sorting
+// all the matches.
+
+// ftsMinRunes is the shortest search the trigram index can answer.
+const ftsMinRunes = 3
+
+// walkBatch is how many rows one step of the blocked-only walk reads.
+const walkBatch = 512
+
+func unavailable(err error) error {
+	return apperr.Unavailable("Could not read contacts: "+store.Classify(err).Error(), err)
+}
+
 // List returns one page of contacts matching q.
 func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 	if err := q.Normalize(); err != nil {
@@ -102,20 +139,11 @@ func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 		now := s.db.Clock.Now()
 		q.BlockedAt = &now
 	}
-	filter := func(tx *gorm.DB) *gorm.DB { return q.apply(tx) }
-	var total int64
-	if err := s.db.WithContext(ctx).Model(&row{}).Scopes(filter).Count(&total).Error; err != nil {
-		return Page{}, apperr.Unavailable("Could not read contacts: "+store.Classify(err).Error(), err)
-	}
-	dir := "ASC"
-	if q.Desc {
-		dir = "DESC"
-	}
-	var rows []row
-	err := s.db.WithContext(ctx).Model(&row{}).Scopes(filter).Order(sortColumns[q.Sort] + " " + dir + ", id " + dir).
-		Offset((q.Page - 1) * q.PageSize).Limit(q.PageSize).Find(&rows).Error
+	l := &lister{db: s.db.WithContext(ctx), q: &q}
+	l.prepare()
+	rows, total, err := l.run()
 	if err != nil {
-		return Page{}, apperr.Unavailable("Could not read contacts: "+store.Classify(err).Error(), err)
+		return Page{}, unavailable(err)
 	}
 	items := make([]Contact, len(rows))
 	for i, r := range rows {
@@ -124,34 +152,436 @@ func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 	return Page{Items: items, Total: total, Page: q.Page, PageSize: q.PageSize}, nil
 }
 
-// apply adds q's filters to tx.
-func (q *Query) apply(tx *gorm.DB) *gorm.DB {
+// lister reads one page for one query.
+type lister struct {
+	db *gorm.DB
+	q  *Query
+
+	like  string // the search as a LIKE condition on three columns, "" without search
+	likeP string // its pattern
+	match string // the search as a contacts_fts phrase, "" unless indexable
+	// plain holds the conditions other than search and blocked-only.
+	plain []string
+	args  []any
+	at    int64 // BlockedAt in Unix ms
+}
+
+func (l *lister) prepare() {
+	q := l.q
 	if q.Search != "" {
-		p := likePattern(q.Search)
-		tx = tx.Where(`(lower(visitor_name) LIKE ? ESCAPE '\' OR lower(email) LIKE ? ESCAPE '\' OR ip LIKE ? ESCAPE '\')`, p, p, p)
+		l.likeP = likePattern(q.Search)
+		l.like = `(lower(visitor_name) LIKE ? ESCAPE '\' OR lower(email) LIKE ? ESCAPE '\' OR ip LIKE ? ESCAPE '\')`
+		if low := strings.ToLower(q.Search); utf8.RuneCountInString(low) >= ftsMinRunes && !strings.ContainsRune(low, 0) {
+			l.match = `"` + strings.ReplaceAll(low, `"`, `""`) + `"`
+		}
 	}
 	if q.Agent != "" {
-		tx = tx.Where("agent = ?", q.Agent)
+		l.plain, l.args = append(l.plain, "agent = ?"), append(l.args, q.Agent)
 	}
 	if q.From != nil {
-		tx = tx.Where("started_at >= ?", q.From.UnixMilli())
+		l.plain, l.args = append(l.plain, "started_at >= ?"), append(l.args, q.From.UnixMilli())
 	}
 	if q.To != nil {
-		tx = tx.Where("started_at < ?", q.To.UnixMilli())
+		l.plain, l.args = append(l.plain, "started_at < ?"), append(l.args, q.To.UnixMilli())
 	}
 	if q.BlockedOnly {
-		at := q.BlockedAt.UnixMilli()
-		// Walk the active bans and range-scan the ip_key index for each: a
-		// handful of bans against many contacts, never the other way round.
-		tx = tx.Where(`id IN (SELECT c.id FROM bans b CROSS JOIN contacts c
-			WHERE b.removed_at IS NULL AND b.expires_at > ? AND c.ip_key BETWEEN b.lo AND b.hi)`, at)
+		l.at = q.BlockedAt.UnixMilli()
 	}
-	return tx
+}
+
+func (l *lister) order() string {
+	dir := "ASC"
+	if l.q.Desc {
+		dir = "DESC"
+	}
+	return sortColumns[l.q.Sort] + " " + dir + ", id " + dir
+}
+
+func (l *lister) offset() int { return (l.q.Page - 1) * l.q.PageSize }
+
+// activeBans scans the active bans in address order through the covering
+// index bans_live (migration 0005). SQLite, without statistics, would pick
+// bans_active and then read each ban's row.
+const activeBans = `bans b INDEXED BY bans_live WHERE b.removed_at IS NULL AND b.expires_at > ?`
+
+// blockedIDs selects the ids of contacts an active ban covers. It walks the
+// active bans in address order and range-scans the ip_key index for each, so
+// the scans move forward through it: a few thousand bans against many
+// contacts, never the other way round. A contact under two nested bans
+// appears twice.
+const blockedIDs = `SELECT c.id FROM bans b INDEXED BY bans_live CROSS JOIN contacts c INDEXED BY contacts_ip_key
+	WHERE b.removed_at IS NULL AND b.expires_at > ? AND c.ip_key BETWEEN b.lo AND b.hi`
+
+// where returns every condition of the query as one WHERE clause.
+func (l *lister) where() (string, []any) {
+	conds, args := append([]string(nil), l.plain...), append([]any(nil), l.args...)
+	switch {
+	case l.match != "":
+		conds = append(conds, "id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)")
+		args = append(args, l.match)
+	case l.like != "":
+		conds = append(conds, l.like)
+		args = append(args, l.likeP, l.likeP, l.likeP)
+	}
+	if l.q.BlockedOnly {
+		conds = append(conds, "id IN ("+blockedIDs+")")
+		args = append(args, l.at)
+	}
+	if len(conds) == 0 {
+		return "", args
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+func (l *lister) run() ([]row, int64, error) {
+	switch {
+	case len(l.plain) == 0 && l.q.Search == "" && !l.q.BlockedOnly:
+		return l.unfiltered()
+	case len(l.plain) == 0 && l.match != "" && !l.q.BlockedOnly:
+		return l.searched()
+	case len(l.plain) == 0 && l.q.Search == "" && l.q.BlockedOnly:
+		return l.blocked()
+	}
+	return l.general()
+}
+
+// general runs the query as one WHERE clause and lets SQLite plan it.
+func (l *lister) general() ([]row, int64, error) {
+	where, args := l.where()
+	var total int64
+	if err := l.db.Raw("SELECT count(*) FROM contacts"+where, args...).Scan(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	if total <= int64(l.offset()) {
+		return nil, total, nil
+	}
+	var rows []row
+	err := l.db.Raw("SELECT * FROM contacts"+where+" ORDER BY "+l.order()+" LIMIT ? OFFSET ?",
+		append(args, l.q.PageSize, l.offset())...).Scan(&rows).Error
+	return rows, total, err
+}
+
+func (l *lister) unfiltered() ([]row, int64, error) {
+	var total int64
+	if err := l.db.Raw("SELECT count(*) FROM contacts").Scan(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	if total <= int64(l.offset()) {
+		return nil, total, nil
+	}
+	var rows []row
+	err := l.db.Raw("SELECT * FROM contacts ORDER BY "+l.order()+" LIMIT ? OFFSET ?", l.q.PageSize, l.offset()).Scan(&rows).Error
+	return rows, total, err
+}
+
+// few returns how many matching ids List fetches before it treats matches as
+// common: about the square root of (offset+size) × contacts, where reading
+// every match by id and walking the date index cost about the same. It also
+// returns the largest id, the size of the table near enough (one index seek).
+func (l *lister) few() (int, int64, error) {
+	var top int64
+	if err := l.db.Raw("SELECT coalesce(max(id), 0) FROM contacts").Scan(&top).Error; err != nil {
+		return 0, 0, err
+	}
+	need := float64(l.offset() + l.q.PageSize)
+	return int(min(max(math.Sqrt(need*float64(top)), 1000), 20000)), top, nil
+}
+
+// byIDs reads the page from the complete list of matching ids.
+func (l *lister) byIDs(ids []int64) ([]row, int64, error) {
+	total := int64(len(ids))
+	if total <= int64(l.offset()) {
+		return nil, total, nil
+	}
+	var rows []row
+	err := l.db.Raw("SELECT * FROM contacts NOT INDEXED WHERE id IN ? ORDER BY "+l.order()+" LIMIT ? OFFSET ?",
+		ids, l.q.PageSize, l.offset()).Scan(&rows).Error
+	return rows, total, err
+}
+
+// walkCap bounds a walk down the date index: four times the rows a walk
+// should need if the total matches were spread evenly over the top contacts,
+// plus a thousand.
+func (l *lister) walkCap(total, top int64) int64 {
+	need := int64(l.offset() + l.q.PageSize)
+	return 4*need*max(top, total)/max(total, 1) + 1024
+}
+
+// walkBound returns the (started_at, id) of the limit-th contact in the
+// report's date order, and the comparison that keeps the contacts before
+// it; nil if there are fewer.
+func (l *lister) walkBound(limit int64) (string, []int64, error) {
+	var b []struct {
+		StartedAt int64
+		ID        int64
+	}
+	if err := l.db.Raw("SELECT started_at, id FROM contacts INDEXED BY contacts_started ORDER BY "+l.order()+" LIMIT 1 OFFSET ?", limit).
+		Scan(&b).Error; err != nil || len(b) == 0 {
+		return "", nil, err
+	}
+	if l.q.Desc {
+		return ">=", []int64{b[0].StartedAt, b[0].ID}, nil
+	}
+	return "<=", []int64{b[0].StartedAt, b[0].ID}, nil
+}
+
+// searched answers a search of 3 characters or more and no other filter.
+func (l *lister) searched() ([]row, int64, error) {
+	few, top, err := l.few()
+	if err != nil {
+		return nil, 0, err
+	}
+	var ids []int64
+	if err := l.db.Raw("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? LIMIT ?", l.match, few+1).
+		Scan(&ids).Error; err != nil {
+		return nil, 0, err
+	}
+	if len(ids) <= few {
+		return l.byIDs(ids)
+	}
+	var total int64
+	if err := l.db.Raw("SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH ?", l.match).Scan(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	if total <= int64(l.offset()) {
+		return nil, total, nil
+	}
+	want := min(int64(l.q.PageSize), total-int64(l.offset()))
+	var rows []row
+	if l.q.Sort == "startedAt" {
+		// Common text: walk the date index and keep the rows the LIKE form
+		// of the search matches (the same rows as the trigram match), down
+		// to a bound; a short page means the matches lie further back.
+		cmp, bound, err := l.walkBound(l.walkCap(total, top))
+		if err != nil {
+			return nil, 0, err
+		}
+		walk, args := "SELECT * FROM contacts INDEXED BY contacts_started WHERE "+l.like, []any{l.likeP, l.likeP, l.likeP}
+		if bound != nil {
+			walk += " AND (started_at, id) " + cmp + " (?, ?)"
+			args = append(args, bound[0], bound[1])
+		}
+		if err := l.db.Raw(walk+" ORDER BY "+l.order()+" LIMIT ? OFFSET ?", append(args, l.q.PageSize, l.offset())...).
+			Scan(&rows).Error; err != nil {
+			return nil, 0, err
+		}
+		if int64(len(rows)) == want || bound == nil {
+			return rows, total, nil
+		}
+	}
+	rows = rows[:0]
+	err = l.db.Raw("SELECT * FROM contacts NOT INDEXED WHERE id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?) ORDER BY "+
+		l.order()+" LIMIT ? OFFSET ?", l.match, l.q.PageSize, l.offset()).Scan(&rows).Error
+	return rows, total, err
+}
+
+// blocked answers blocked-only with no other filter.
+func (l *lister) blocked() ([]row, int64, error) {
+	few, top, err := l.few()
+	if err != nil {
+		return nil, 0, err
+	}
+	var hits []int64
+	if err := l.db.Raw(blockedIDs+" LIMIT ?", l.at, few+1).Scan(&hits).Error; err != nil {
+		return nil, 0, err
+	}
+	if len(hits) <= few {
+		slices.Sort(hits)
+		return l.byIDs(slices.Compact(hits))
+	}
+	spans, nested, ok, err := l.activeSpans()
+	if err != nil {
+		return nil, 0, err
+	}
+	if !ok {
+		return l.general()
+	}
+	total, err := l.blockedCount(nested)
+	if err != nil {
+		return nil, 0, err
+	}
+	if total <= int64(l.offset()) {
+		return nil, total, nil
+	}
+	if l.q.Sort == "startedAt" {
+		rows, done, err := l.walkBlocked(spans, l.walkCap(total, top))
+		if err != nil || done {
+			return rows, total, err
+		}
+	}
+	var rows []row
+	err = l.db.Raw("SELECT * FROM contacts NOT INDEXED WHERE id IN ("+blockedIDs+") ORDER BY "+l.order()+" LIMIT ? OFFSET ?",
+		l.at, l.q.PageSize, l.offset()).Scan(&rows).Error
+	return rows, total, err
+}
+
+// blob binds a []byte as one BLOB: GORM expands a bare slice written right
+// after "(" into a list of its elements.
+type blob []byte
+
+// Value implements driver.Valuer.
+func (b blob) Value() (driver.Value, error) { return []byte(b), nil }
+
+// span is the first and last address an active ban covers, as ip_key values.
+type span struct{ lo, hi []byte }
+
+// activeSpans returns the address spans of the active bans, merged: spans,
+// sorted and disjoint, cover every blocked address once; nested lists the
+// bans that lie inside another active ban. Bans are CIDR blocks, so two of
+// them either nest or do not meet; ok is false if they overlap otherwise.
+func (l *lister) activeSpans() (spans, nested []span, ok bool, err error) {
+	rows, err := l.db.Raw(`SELECT b.lo, b.hi FROM `+activeBans, l.at).Rows()
+	if err != nil {
+		return nil, nil, false, err
+	}
+	defer rows.Close()
+	var all []span
+	var arena []byte // one allocation for all the keys, not two per ban
+	for rows.Next() {
+		var lo, hi sql.RawBytes // valid until the next row
+		if err := rows.Scan(&lo, &hi); err != nil {
+			return nil, nil, false, err
+		}
+		if len(arena)+len(lo)+len(hi) > cap(arena) {
+			arena = make([]byte, 0, max(64<<10, 2*(len(lo)+len(hi))))
+		}
+		start := len(arena)
+		arena = append(arena, lo...)
+		arena = append(arena, hi...)
+		all = append(all, span{lo: arena[start : start+len(lo) : start+len(lo)], hi: arena[start+len(lo) : len(arena) : len(arena)]})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, false, err
+	}
+	slices.SortFunc(all, func(a, b span) int {
+		if c := bytes.Compare(a.lo, b.lo); c != 0 {
+			return c
+		}
+		return bytes.Compare(b.hi, a.hi) // the wider first
+	})
+	for _, s := range all {
+		if n := len(spans); n > 0 && bytes.Compare(s.lo, spans[n-1].hi) <= 0 {
+			if bytes.Compare(s.hi, spans[n-1].hi) > 0 {
+				return nil, nil, false, nil
+			}
+			nested = append(nested, s)
+			continue
+		}
+		spans = append(spans, s)
+	}
+	return spans, nested, true, nil
+}
+
+// blockedCount counts the contacts an active ban covers: every (ban,
+// contact) pair, less the pairs of bans nested inside another active ban,
+// which would count their contacts twice.
+func (l *lister) blockedCount(nested []span) (int64, error) {
+	var total int64
+	if err := l.db.Raw("SELECT count(*) FROM ("+blockedIDs+")", l.at).Scan(&total).Error; err != nil {
+		return 0, err
+	}
+	const chunk = 500
+	for start := 0; start < len(nested); start += chunk {
+		part := nested[start:min(start+chunk, len(nested))]
+		args := make([]any, 0, 2*len(part))
+		for _, s := range part {
+			args = append(args, blob(s.lo), blob(s.hi))
+		}
+		var n int64
+		if err := l.db.Raw(`SELECT count(*) FROM (VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?),", len(part)), ",")+
+			`) d CROSS JOIN contacts c INDEXED BY contacts_ip_key WHERE c.ip_key BETWEEN d.column1 AND d.column2`, args...).
+			Scan(&n).Error; err != nil {
+			return 0, err
+		}
+		total -= n
+	}
+	return total, nil
+}
+
+// covered reports whether ip_key k lies in one of spans (sorted, disjoint).
+func covered(spans []span, k []byte) bool {
+	i := sort.Search(len(spans), func(i int) bool { return bytes.Compare(spans[i].lo, k) > 0 })
+	return i > 0 && bytes.Compare(k, spans[i-1].hi) <= 0
+}
+
+// walkBlocked reads the page by walking the date index in batches and
+// keeping the contacts whose address lies in spans. done is false if it gave
+// up after limit rows without filling the page.
+func (l *lister) walkBlocked(spans []span, limit int64) (rows []row, done bool, err error) {
+	need := l.offset() + l.q.PageSize
+	cmp := "<"
+	if !l.q.Desc {
+		cmp = ">"
+	}
+	type step struct {
+		ID        int64
+		StartedAt int64
+		IPKey     []byte
+	}
+	var keep []int64
+	var last step
+	end := false
+	for walked := int64(0); len(keep) < need && !end; walked += walkBatch {
+		if walked >= limit {
+			return nil, false, nil
+		}
+		var batch []step
+		sql, args := "SELECT id, started_at, ip_key FROM contacts INDEXED BY contacts_started", []any{}
+		if walked > 0 {
+			sql += " WHERE (started_at, id) " + cmp + " (?, ?)"
+			args = append(args, last.StartedAt, last.ID)
+		}
+		if err := l.db.Raw(sql+" ORDER BY "+l.order()+" LIMIT ?", append(args, walkBatch)...).Scan(&batch).Error; err != nil {
+			return nil, false, err
+		}
+		end = len(batch) < walkBatch
+		for _, r := range batch {
+			if covered(spans, r.IPKey) {
+				if keep = append(keep, r.ID); len(keep) == need {
+					break
+				}
+			}
+		}
+		if len(batch) > 0 {
+			last = batch[len(batch)-1]
+		}
+	}
+	if len(keep) <= l.offset() {
+		return nil, true, nil
+	}
+	keep = keep[l.offset():]
+	var got []row
+	if err := l.db.Raw("SELECT * FROM contacts WHERE id IN ?", keep).Scan(&got).Error; err != nil {
+		return nil, false, err
+	}
+	byID := make(map[int64]row, len(got))
+	for _, r := range got {
+		byID[r.ID] = r
+	}
+	rows = make([]row, 0, len(keep))
+	for _, id := range keep {
+		if r, ok := byID[id]; ok {
+			rows = append(rows, r)
+		}
+	}
+	return rows, true, nil
 }
 
 // Agents lists the distinct agent names, for the report's agent filter.
+//
+// It hops from one agent to the next through the contacts_agent index (a
+// "skip scan"): a few dozen index lookups instead of reading every contact,
+// which SELECT DISTINCT does (0.2 ms instead of 150 ms at a million contacts).
 func (s *Store) Agents(ctx context.Context) ([]string, error) {
-	var out []string
-	err := s.db.WithContext(ctx).Model(&row{}).Distinct("agent").Where("agent <> ''").Order("agent").Pluck("agent", &out).Error
-	return out, err
+	out := []string{}
+	err := s.db.WithContext(ctx).Raw(`WITH RECURSIVE next(agent) AS (
+			SELECT min(agent) FROM contacts WHERE agent > ''
+			UNION ALL
+			SELECT (SELECT min(agent) FROM contacts WHERE agent > next.agent) FROM next WHERE next.agent IS NOT NULL
+		)
+		SELECT agent FROM next WHERE agent IS NOT NULL`).Scan(&out).Error
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	return out, nil
 }

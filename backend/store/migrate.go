@@ -99,6 +99,43 @@ var migrations = []migration{
 		`CREATE INDEX ban_events_target ON ban_events(target, at)`,
 		`CREATE INDEX ban_events_ban ON ban_events(ban_id)`,
 	)},
+	// Substring search of the report without scanning every contact: a
+	// trigram full-text index of the three searched columns. It holds them
+	// as lower() gives them (ASCII letters folded, everything else as is)
+	// and matches case-sensitively, so a match is exactly what
+	// lower(column) LIKE '%text%' finds, for texts of 3 characters or more
+	// (shorter ones have no trigram; package contacts scans for those).
+	// Contentless (content=''): it stores the index only, not a second copy
+	// of the text; columnsize=0 drops the per-row token counts, which only
+	// ranking uses. The triggers keep it in step with contacts; a contentless
+	// table forgets a row only through the 'delete' command given the exact
+	// values it indexed, hence lower(old.…).
+	{name: "0004_contacts_search", up: execAll(
+		`CREATE VIRTUAL TABLE contacts_fts USING fts5(visitor_name, email, ip,
+			content='', columnsize=0, tokenize='trigram case_sensitive 1')`,
+		`INSERT INTO contacts_fts(rowid, visitor_name, email, ip)
+			SELECT id, lower(visitor_name), lower(email), lower(ip) FROM contacts`,
+		`CREATE TRIGGER contacts_fts_insert AFTER INSERT ON contacts BEGIN
+			INSERT INTO contacts_fts(rowid, visitor_name, email, ip)
+				VALUES (new.id, lower(new.visitor_name), lower(new.email), lower(new.ip));
+		END`,
+		`CREATE TRIGGER contacts_fts_delete AFTER DELETE ON contacts BEGIN
+			INSERT INTO contacts_fts(contacts_fts, rowid, visitor_name, email, ip)
+				VALUES ('delete', old.id, lower(old.visitor_name), lower(old.email), lower(old.ip));
+		END`,
+		`CREATE TRIGGER contacts_fts_update AFTER UPDATE OF id, visitor_name, email, ip ON contacts BEGIN
+			INSERT INTO contacts_fts(contacts_fts, rowid, visitor_name, email, ip)
+				VALUES ('delete', old.id, lower(old.visitor_name), lower(old.email), lower(old.ip));
+			INSERT INTO contacts_fts(rowid, visitor_name, email, ip)
+				VALUES (new.id, lower(new.visitor_name), lower(new.email), lower(new.ip));
+		END`,
+	)},
+	// The active bans in address order, with their spans: the report's
+	// "blocked only" walks them this way to range-scan contacts_ip_key
+	// forwards (and reads them for its merge) without touching the table.
+	{name: "0005_bans_live", up: execAll(
+		`CREATE INDEX bans_live ON bans(removed_at, lo, hi, expires_at)`,
+	)},
 }
 
 // migrate applies every step not yet recorded in schema_migrations. Each step

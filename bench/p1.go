@@ -1,0 +1,332 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"banlist/backend/clock"
+	"banlist/backend/contacts"
+	"banlist/backend/service"
+	"banlist/backend/store"
+)
+
+// SQLiteCLI is the sqlite3 command-line tool the report queries are
+// compared with (Debian's sqlite3 package).
+const SQLiteCLI = "/usr/bin/sqlite3"
+
+// QueryResult is one report query: how long the app takes (service layer,
+// as both doors call it) and how long the same SQL takes in sqlite3.
+type QueryResult struct {
+	Key        string        `json:"key"`
+	Label      string        `json:"label"`
+	Total      int64         `json:"total"`      // matching contacts (Page.Total)
+	Ours       Dist          `json:"ours"`       // wall time per call, in process
+	Raw        time.Duration `json:"raw"`        // the same statements in sqlite3, per run
+	RawNote    string        `json:"rawNote"`    // why Raw is missing
+	Statements []string      `json:"statements"` // what the call ran
+	Targeted   bool          `json:"targeted"`   // the issue sets a target for it
+	// BigCache is Ours again with PRAGMA cache_size=-65536 (64 MiB) on the
+	// connection, instead of SQLite's default 2 MiB: what that setting in
+	// store.DSN would change.
+	BigCache Dist `json:"bigCache"`
+}
+
+// Ratio is ours ÷ raw, or 0 if raw is unknown.
+func (q QueryResult) Ratio() float64 {
+	if q.Raw <= 0 {
+		return 0
+	}
+	return float64(q.Ours.Median) / float64(q.Raw)
+}
+
+// RunReport measures the report queries on ds.
+func RunReport(ctx context.Context, ds *Dataset, logf func(string, ...any)) ([]QueryResult, []error) {
+	// A fixed clock at the generation epoch: the generated active bans are
+	// active, whatever today's date.
+	db, err := store.Open(ctx, store.Options{Path: ds.Path, Clock: clock.NewFixed(Epoch)})
+	if err != nil {
+		return nil, []error{err}
+	}
+	defer db.Close()
+	rec, err := NewRecorder(db.DB)
+	if err != nil {
+		return nil, []error{err}
+	}
+	svc := service.New(ctx, db, nil)
+	defer svc.Close()
+
+	p := ds.Probes
+	list := func(q contacts.Query) func(context.Context) (int64, error) {
+		return func(ctx context.Context) (int64, error) {
+			page, err := svc.ListContacts(ctx, q)
+			return page.Total, err
+		}
+	}
+	cases := []struct {
+		key, label string
+		targeted   bool
+		call       func(context.Context) (int64, error)
+	}{
+		{"first-page", "Report, first page (newest first, defaults)", true, list(contacts.Query{})},
+		{"page-500", "Report, page 500", true, list(contacts.Query{Page: 500})},
+		{"search-ip", fmt.Sprintf("Search an exact IP (%s)", p.IP), true, list(contacts.Query{Search: p.IP})},
+		{"search-name", fmt.Sprintf("Search a name fragment (%q)", p.Name), true, list(contacts.Query{Search: p.Name})},
+		{"search-email", fmt.Sprintf("Search an email fragment (%q)", p.Email), true, list(contacts.Query{Search: p.Email})},
+		{"blocked-only", "Blocked only", true, list(contacts.Query{BlockedOnly: true})},
+		{"get-contact", fmt.Sprintf("GetContact (#%d, a blocked abuser)", p.ContactID), true, func(ctx context.Context) (int64, error) {
+			d, err := svc.GetContact(ctx, p.ContactID)
+			return d.ContactsFromIP, err
+		}},
+		{"search-common", fmt.Sprintf("Search a common fragment (%q)", p.NameCommon), false, list(contacts.Query{Search: p.NameCommon})},
+		{"search-short", fmt.Sprintf("Search 2 letters (%q: no trigram, scans)", p.Short), false, list(contacts.Query{Search: p.Short})},
+		{"sort-name", "Sort by visitor name, first page (no index: sorts)", false, list(contacts.Query{Sort: "visitorName"})},
+		{"agents", "ListAgents (the agent filter, loaded with the report)", false, func(ctx context.Context) (int64, error) {
+			a, err := svc.ListAgents(ctx)
+			return int64(len(a)), err
+		}},
+		{"agents-skip", "Proposal, not in the app: ListAgents as a recursive skip scan", false, func(ctx context.Context) (int64, error) {
+			a, err := agentsSkipScan(ctx, db)
+			return int64(len(a)), err
+		}},
+		{"before-search", fmt.Sprintf("Before this change: search %q as the old LIKE scan", p.Name), false, func(ctx context.Context) (int64, error) {
+			return before(ctx, db, oldSearch, likeArgs(p.Name))
+		}},
+		{"before-blocked", "Before this change: blocked only as the old IN over the bans join", false, func(ctx context.Context) (int64, error) {
+			return before(ctx, db, oldBlocked, []any{Epoch.UnixMilli()})
+		}},
+	}
+	if a, err := svc.ListAgents(ctx); err == nil {
+		b, err := agentsSkipScan(ctx, db)
+		if err != nil || !slices.Equal(a, b) {
+			return nil, []error{fmt.Errorf("the skip scan of agents gives %q, ListAgents %q (%v)", b, a, err)}
+		}
+	}
+	var out []QueryResult
+	var errs []error
+	calls := map[string]func(context.Context) (int64, error){}
+	for _, c := range cases {
+		calls[c.key] = c.call
+		var total int64
+		runs, err := timeRuns(2, 21, 3, 3*time.Second, func() error {
+			n, err := c.call(ctx)
+			total = n
+			return err
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", c.key, err))
+			continue
+		}
+		stmts, err := rec.Capture(ctx, func(ctx context.Context) error { _, err := c.call(ctx); return err })
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", c.key, err))
+			continue
+		}
+		r := QueryResult{Key: c.key, Label: c.label, Total: total, Ours: Summarize(runs), Statements: stmts, Targeted: c.targeted}
+		r.Raw, r.RawNote = rawTime(ctx, db.Path, stmts, r.Ours.Median)
+		logf("P1 %-14s ours %8.2f ms  sqlite3 %8.2f ms  (%d statements, total %d)", c.key, ms(r.Ours.Median), ms(r.Raw), len(stmts), total)
+		out = append(out, r)
+	}
+	// The same calls with a 64 MiB page cache (one connection: the pragma
+	// applies to every later statement).
+	if err := db.Exec("PRAGMA cache_size=-65536").Error; err != nil {
+		return out, append(errs, err)
+	}
+	for i := range out {
+		if strings.HasPrefix(out[i].Key, "before-") {
+			continue
+		}
+		call := calls[out[i].Key]
+		runs, err := timeRuns(2, 15, 3, 2*time.Second, func() error { _, err := call(ctx); return err })
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s with a 64 MiB cache: %w", out[i].Key, err))
+			continue
+		}
+		out[i].BigCache = Summarize(runs)
+		logf("P1 %-14s with cache_size 64 MiB: %8.2f ms", out[i].Key, ms(out[i].BigCache.Median))
+	}
+	return out, errs
+}
+
+// rawTime runs stmts in the sqlite3 tool on path and returns the time one
+// run of them takes: (time of a process that runs them once to warm up
+// and then reps more times − time of a process that only warms up) ÷ reps,
+// medians of several processes each. est picks reps (about 0.4 s of work).
+func rawTime(ctx context.Context, path string, stmts []string, est time.Duration) (time.Duration, string) {
+	if len(stmts) == 0 {
+		return 0, "no SQL"
+	}
+	if _, err := os.Stat(SQLiteCLI); err != nil {
+		return 0, "sqlite3 not installed"
+	}
+	body := strings.Join(stmts, ";\n") + ";\n"
+	reps := int(min(max(400*time.Millisecond/max(est, time.Microsecond), 1), 300))
+	dir, err := os.MkdirTemp("", "banlist-raw-")
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer os.RemoveAll(dir)
+	write := func(name string, n int) (string, error) {
+		var b strings.Builder
+		b.WriteString(".output /dev/null\n")
+		for i := 0; i < n; i++ {
+			b.WriteString(body)
+		}
+		f := filepath.Join(dir, name)
+		return f, os.WriteFile(f, []byte(b.String()), 0o600)
+	}
+	warm, err := write("warm.sql", 1)
+	if err != nil {
+		return 0, err.Error()
+	}
+	timed, err := write("timed.sql", 1+reps)
+	if err != nil {
+		return 0, err.Error()
+	}
+	run := func(script string) (time.Duration, error) {
+		f, err := os.Open(script)
+		if err != nil {
+			return 0, err
+		}
+		defer f.Close()
+		cmd := exec.CommandContext(ctx, SQLiteCLI, "-batch", "-bail", path)
+		cmd.Stdin = f
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		t := time.Now()
+		if err := cmd.Run(); err != nil {
+			return 0, fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr.String()))
+		}
+		return time.Since(t), nil
+	}
+	var base, full []time.Duration
+	for i := 0; i < 5; i++ {
+		b, err := run(warm)
+		if err != nil {
+			return 0, "sqlite3: " + err.Error()
+		}
+		f, err := run(timed)
+		if err != nil {
+			return 0, "sqlite3: " + err.Error()
+		}
+		base, full = append(base, b), append(full, f)
+	}
+	d := (Summarize(full).Median - Summarize(base).Median) / time.Duration(reps)
+	if d <= 0 {
+		return 0, "below the noise of process start"
+	}
+	return d, ""
+}
+
+// InsertCost is what the search index's triggers add to storing contacts.
+type InsertCost struct {
+	Contacts int           `json:"contacts"`
+	With     time.Duration `json:"with"`    // contacts.Store.Insert, schema as migrated
+	Without  time.Duration `json:"without"` // the same with the search index's insert trigger dropped
+}
+
+// MeasureInsert stores n demo-like contacts with contacts.Store.Insert (one
+// transaction, as an import does) into a new database, with and without
+// the trigger that feeds contacts_fts.
+func MeasureInsert(ctx context.Context, dir string, n int) (InsertCost, error) {
+	res := InsertCost{Contacts: n}
+	g := &reportGen{r: rand.New(rand.NewPCG(5, 5))}
+	for i := 0; i < 50; i++ {
+		g.abusers = append(g.abusers, abuser{addr: randomV4(g.r), name: "Abuser", email: "abuser@example.com"})
+	}
+	g.regulars = []netip.Addr{randomV4(g.r), randomV6(g.r)}
+	cs := make([]contacts.Contact, n)
+	for i := range cs {
+		c := g.contact(i, n)
+		ended := time.UnixMilli(c.ended).UTC()
+		cs[i] = contacts.Contact{VisitorName: c.name, Email: c.email, IP: c.ip, Channel: c.channel,
+			StartedAt: time.UnixMilli(c.started).UTC(), EndedAt: &ended, DurationSec: c.dur, Agent: c.agent,
+			Department: c.dept, Messages: c.messages, Country: c.country, UserAgent: c.ua, FirstMessage: c.first}
+	}
+	for _, drop := range []bool{false, true} {
+		path := filepath.Join(dir, fmt.Sprintf("insert-%v.db", drop))
+		db, err := store.Open(ctx, store.Options{Path: path, Clock: clock.NewFixed(Epoch)})
+		if err != nil {
+			return res, err
+		}
+		if drop {
+			if err := db.Exec("DROP TRIGGER IF EXISTS contacts_fts_insert").Error; err != nil {
+				_ = db.Close()
+				return res, err
+			}
+		}
+		batch := append([]contacts.Contact(nil), cs...)
+		t := time.Now()
+		err = contacts.New(db).Insert(ctx, batch)
+		d := time.Since(t)
+		_ = db.Close()
+		if err != nil {
+			return res, err
+		}
+		if drop {
+			res.Without = d
+		} else {
+			res.With = d
+		}
+	}
+	return res, nil
+}
+
+// agentsSkipScan lists the distinct agents with one index seek per agent.
+func agentsSkipScan(ctx context.Context, db *store.DB) ([]string, error) {
+	var out []string
+	err := db.WithContext(ctx).Raw(`WITH RECURSIVE a(agent) AS (
+		SELECT (SELECT min(agent) FROM contacts WHERE agent > '')
+		UNION ALL
+		SELECT (SELECT min(agent) FROM contacts WHERE agent > a.agent) FROM a WHERE a.agent IS NOT NULL)
+		SELECT agent FROM a WHERE agent IS NOT NULL`).Scan(&out).Error
+	return out, err
+}
+
+// The report's statements before this change (one WHERE clause for count
+// and page), for the "before" rows.
+const (
+	oldSearch  = `(lower(visitor_name) LIKE ? ESCAPE '\' OR lower(email) LIKE ? ESCAPE '\' OR ip LIKE ? ESCAPE '\')`
+	oldBlocked = `id IN (SELECT c.id FROM bans b CROSS JOIN contacts c
+		WHERE b.removed_at IS NULL AND b.expires_at > ? AND c.ip_key BETWEEN b.lo AND b.hi)`
+)
+
+func likeArgs(s string) []any {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	p := "%" + r.Replace(strings.ToLower(s)) + "%"
+	return []any{p, p, p}
+}
+
+func before(ctx context.Context, db *store.DB, where string, args []any) (int64, error) {
+	g := db.WithContext(ctx)
+	var total int64
+	if err := g.Raw("SELECT count(*) FROM contacts WHERE "+where, args...).Scan(&total).Error; err != nil {
+		return 0, err
+	}
+	var rows []oldRow
+	err := g.Raw("SELECT * FROM contacts WHERE "+where+" ORDER BY started_at DESC, id DESC LIMIT 25 OFFSET 0", args...).Scan(&rows).Error
+	return total, err
+}
+
+// oldRow is a contacts row as the app reads it (contacts.row is unexported).
+type oldRow struct {
+	ID                               int64
+	VisitorName, Email, IP           string
+	IPKey                            []byte
+	Channel                          string
+	StartedAt                        int64
+	EndedAt                          *int64
+	DurationSec                      int64
+	Agent, Department                string
+	Messages                         int64
+	Rating                           *int64
+	Country, UserAgent, FirstMessage string
+}
