@@ -165,6 +165,15 @@ func getRow(db *gorm.DB, id int64) (banRow, bool, error) {
 	return row, res.RowsAffected > 0, res.Error
 }
 
+// findRow is getRow for an id that must exist: a missing ban is ErrNotFound.
+func findRow(db *gorm.DB, id int64) (banRow, error) {
+	row, ok, err := getRow(db, id)
+	if err == nil && !ok {
+		err = notFound(id)
+	}
+	return row, err
+}
+
 func insertEvent(tx *gorm.DB, e eventRow) error {
 	return tx.Exec(`INSERT INTO ban_events(ban_id, target, kind, actor, at, period, notes, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -240,12 +249,9 @@ func (s *Service) Renew(ctx context.Context, id int64, period string) (Ban, erro
 	var out Ban
 	err = s.write(ctx, fmt.Sprintf("renew ban #%d", id), func(tx *gorm.DB) error {
 		now := s.nowMs()
-		row, ok, err := getRow(tx, id)
+		row, err := findRow(tx, id)
 		if err != nil {
 			return err
-		}
-		if !ok {
-			return notFound(id)
 		}
 		if row.RemovedAt != nil {
 			return &apperr.Error{
@@ -294,12 +300,9 @@ func (s *Service) Unban(ctx context.Context, id int64) (UnbanResult, error) {
 	var out UnbanResult
 	err := s.write(ctx, fmt.Sprintf("unblock ban #%d", id), func(tx *gorm.DB) error {
 		now := s.nowMs()
-		row, ok, err := getRow(tx, id)
+		row, err := findRow(tx, id)
 		if err != nil {
 			return err
-		}
-		if !ok {
-			return notFound(id)
 		}
 		if row.RemovedAt != nil {
 			out = UnbanResult{Ban: row.toBan(now), AlreadyRemoved: true}
@@ -324,12 +327,9 @@ func (s *Service) Unban(ctx context.Context, id int64) (UnbanResult, error) {
 func (s *Service) GetBan(ctx context.Context, id int64) (Ban, error) {
 	var out Ban
 	err := s.read(ctx, fmt.Sprintf("read ban #%d", id), func(db *gorm.DB) error {
-		row, ok, err := getRow(db, id)
+		row, err := findRow(db, id)
 		if err != nil {
 			return err
-		}
-		if !ok {
-			return notFound(id)
 		}
 		out = row.toBan(s.nowMs())
 		return nil
