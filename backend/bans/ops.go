@@ -159,19 +159,14 @@ func broadestLo(t ipaddr.Target) [16]byte {
 	return b
 }
 
-func getRow(db *gorm.DB, id int64) (banRow, bool, error) {
+// findRow reads ban id; a missing ban is ErrNotFound.
+func findRow(db *gorm.DB, id int64) (banRow, error) {
 	var row banRow
 	res := db.Raw(`SELECT `+banCols+` FROM bans WHERE id = ?`, id).Scan(&row)
-	return row, res.RowsAffected > 0, res.Error
-}
-
-// findRow is getRow for an id that must exist: a missing ban is ErrNotFound.
-func findRow(db *gorm.DB, id int64) (banRow, error) {
-	row, ok, err := getRow(db, id)
-	if err == nil && !ok {
-		err = notFound(id)
+	if res.Error == nil && res.RowsAffected == 0 {
+		return row, notFound(id)
 	}
-	return row, err
+	return row, res.Error
 }
 
 func insertEvent(tx *gorm.DB, e eventRow) error {
