@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -80,7 +81,7 @@ func Contacts(now time.Time, n int) []contacts.Contact {
 		first, last := firstNames[r.IntN(len(firstNames))], lastNames[r.IntN(len(lastNames))]
 		c := contacts.Contact{
 			VisitorName:  first + " " + last,
-			Email:        fmt.Sprintf("%s.%s%d@example.com", lower(first), lower(last), r.IntN(100)),
+			Email:        fmt.Sprintf("%s.%s%d@example.com", strings.ToLower(first), strings.ToLower(last), r.IntN(100)),
 			IP:           randomIP(r),
 			Channel:      channels[r.IntN(len(channels))],
 			StartedAt:    started.UTC(),
@@ -116,16 +117,6 @@ func Contacts(now time.Time, n int) []contacts.Contact {
 	ended := recent.Add(time.Duration(out[0].DurationSec) * time.Second)
 	out[0].EndedAt = &ended
 	return out
-}
-
-func lower(s string) string {
-	b := []rune(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }
 
 func randomIP(r *rand.Rand) string {

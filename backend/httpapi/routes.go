@@ -1,9 +1,9 @@
 package httpapi
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"banlist/backend/apperr"
@@ -203,13 +203,14 @@ func exportBans(s *service.Service, w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	var buf strings.Builder
+	// Buffered, so that an error can still become a JSON error response.
+	var buf bytes.Buffer
 	if _, err := s.ExportBans(r.Context(), f, &buf); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="banlist-%s.csv"`, time.Now().UTC().Format("2006-01-02")))
-	_, err = w.Write([]byte(buf.String()))
+	_, err = buf.WriteTo(w)
 	return err
 }
 

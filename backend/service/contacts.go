@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"banlist/backend/apperr"
 	"banlist/backend/bans"
@@ -13,8 +14,8 @@ import (
 // ContactRow is one report row: the contact and whether its IP is blocked now.
 type ContactRow struct {
 	contacts.Contact
-	Blocked      bool   `json:"blocked"`
-	BlockedUntil string `json:"blockedUntil,omitempty"`
+	Blocked      bool       `json:"blocked"`
+	BlockedUntil *time.Time `json:"blockedUntil,omitempty"`
 }
 
 // ContactPage is one page of the report.
@@ -58,7 +59,7 @@ func (s *Service) ListContacts(ctx context.Context, q contacts.Query) (ContactPa
 		out.Items[i] = ContactRow{Contact: c}
 		if b, ok := active[c.IP]; ok {
 			out.Items[i].Blocked = true
-			out.Items[i].BlockedUntil = b.ExpiresAt.Format("2006-01-02T15:04:05Z07:00")
+			out.Items[i].BlockedUntil = &b.ExpiresAt
 		}
 	}
 	return out, nil
