@@ -136,6 +136,23 @@ var migrations = []migration{
 	{name: "0005_bans_live", up: execAll(
 		`CREATE INDEX bans_live ON bans(removed_at, lo, hi, expires_at)`,
 	)},
+	// What happened outside the life of a ban (database switches, imports,
+	// protected-list and token changes, bouncer keys): one row each, newest
+	// found by at. Ban changes stay in ban_events; the audit view reads both.
+	{name: "0006_audit", up: execAll(
+		`CREATE TABLE audit_events (
+			id     INTEGER PRIMARY KEY,
+			at     INTEGER NOT NULL,
+			actor  TEXT    NOT NULL,
+			source TEXT    NOT NULL DEFAULT '', -- desktop, browser, token, cli
+			remote TEXT    NOT NULL DEFAULT '',
+			kind   TEXT    NOT NULL,            -- e.g. database_switched, import, protected_added
+			target TEXT    NOT NULL DEFAULT '', -- what it was about (a path, an address, a name)
+			detail TEXT    NOT NULL DEFAULT ''  -- a short human sentence
+		)`,
+		`CREATE INDEX audit_events_at ON audit_events(at DESC, id DESC)`,
+		`CREATE INDEX audit_events_kind ON audit_events(kind, at DESC)`,
+	)},
 }
 
 // migrate applies every step not yet recorded in schema_migrations. Each step
