@@ -64,6 +64,8 @@ func (q AuditQuery) where() (string, []any) {
 }
 
 // ListAudit returns the records matching q, newest first, and how many match in all.
+// At the same millisecond an audit row comes before ban events: an import
+// records its summary after the bans it made.
 func (db *DB) ListAudit(ctx context.Context, q AuditQuery) ([]AuditRecord, int64, error) {
 	where, args := q.where()
 	g := db.WithContext(ctx)
@@ -72,7 +74,7 @@ func (db *DB) ListAudit(ctx context.Context, q AuditQuery) ([]AuditRecord, int64
 		return nil, 0, err
 	}
 	out := []AuditRecord{}
-	err := g.Raw(`SELECT * FROM (`+auditUnion+`)`+where+` ORDER BY at DESC, origin DESC, id DESC LIMIT ? OFFSET ?`,
+	err := g.Raw(`SELECT * FROM (`+auditUnion+`)`+where+` ORDER BY at DESC, origin, id DESC LIMIT ? OFFSET ?`,
 		append(args, q.Limit, q.Offset)...).Scan(&out).Error
 	return out, total, err
 }
