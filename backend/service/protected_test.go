@@ -50,8 +50,8 @@ func TestProtectedEntriesRefuseOverlappingBansBothWays(t *testing.T) {
 		}
 	}
 	for _, c := range []struct{ ban, entry string }{
-		{"203.0.113.7", "203.0.113.0/24"},     // an address inside a protected range
-		{"203.0.113.0/24", "203.0.113.0/24"},  // the same range
+		{"203.0.113.7", "203.0.113.0/24"},      // an address inside a protected range
+		{"203.0.113.0/24", "203.0.113.0/24"},   // the same range
 		{"203.0.113.128/25", "203.0.113.0/24"}, // a range inside it
 		{"203.0.0.0/16", "203.0.113.0/24"},     // a range containing it
 		{"198.51.100.0/24", "198.51.100.7"},    // a range containing a protected address
