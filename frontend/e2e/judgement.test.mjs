@@ -118,7 +118,7 @@ test('the report marks a repeat offender with the count of earlier bans', async 
   await page.reload()
   const badge = page.locator(tid(`row-repeat-${id}`))
   await badge.waitFor()
-  assert.equal(await badge.innerText(), `${before}×`)
+  assert.equal(await badge.innerText(), `${before}× before`)
   assert.ok(before >= 1)
   await screenshot(page, 'report-repeat-offender')
 })
