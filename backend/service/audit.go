@@ -126,40 +126,40 @@ func (s *Service) ListAudit(ctx context.Context, f AuditFilter) (AuditPage, erro
 	return out, nil
 }
 
-// ExportAudit writes every audit event matching f (all pages, at most
-// 100,000) as CSV to w and returns how many it wrote.
+// ExportAudit writes every audit event matching f (at most 100,000) as CSV
+// to w, newest first, and returns how many it wrote.
 func (s *Service) ExportAudit(ctx context.Context, f AuditFilter, w io.Writer) (int, error) {
-	f.Page, f.PageSize = 1, bans.MaxPageSize
+	if err := requireSupervisor(ctx, "export the audit trail"); err != nil {
+		return 0, err
+	}
+	q, err := f.query()
+	if err != nil {
+		return 0, err
+	}
+	q.Offset, q.Limit = 0, maxExport+1
+	rows, _, err := s.cur.Load().db.ListAudit(ctx, q)
+	if err != nil {
+		return 0, storageError("read the audit trail", err)
+	}
+	if len(rows) > maxExport {
+		return 0, &apperr.Error{Code: apperr.CodeTooLarge, Message: fmt.Sprintf("More than %d audit events match; narrow the filter.", maxExport)}
+	}
 	cw := csv.NewWriter(w)
 	if err := cw.Write([]string{"time_utc", "actor", "source", "remote", "kind", "target", "detail"}); err != nil {
 		return 0, err
 	}
-	n := 0
-	for {
-		page, err := s.ListAudit(ctx, f)
-		if err != nil {
+	for _, r := range rows {
+		e := toAuditEvent(r)
+		rec := []string{e.At.Format(time.RFC3339), e.Actor, e.Source, e.Remote, e.Kind, e.Target, e.Detail}
+		for i, v := range rec {
+			rec[i] = csvSafe(v)
+		}
+		if err := cw.Write(rec); err != nil {
 			return 0, err
 		}
-		for _, e := range page.Items {
-			rec := []string{e.At.Format(time.RFC3339), e.Actor, e.Source, e.Remote, e.Kind, e.Target, e.Detail}
-			for i, v := range rec {
-				rec[i] = csvSafe(v)
-			}
-			if err := cw.Write(rec); err != nil {
-				return 0, err
-			}
-		}
-		n += len(page.Items)
-		if len(page.Items) < page.PageSize || int64(n) >= page.Total {
-			break
-		}
-		if n >= maxExport {
-			return 0, &apperr.Error{Code: apperr.CodeTooLarge, Message: fmt.Sprintf("More than %d audit events match; narrow the filter.", maxExport)}
-		}
-		f.Page++
 	}
 	cw.Flush()
-	return n, cw.Error()
+	return len(rows), cw.Error()
 }
 
 // csvSafe keeps a spreadsheet from running a cell as a formula.

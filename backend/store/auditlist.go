@@ -33,10 +33,11 @@ type AuditQuery struct {
 	Offset int
 }
 
-// auditUnion reads both tables in one shape.
-const auditUnion = `SELECT at, actor, source, '' AS remote, kind, target, '' AS detail, period, notes, 'ban' AS origin, id FROM ban_events
-	UNION ALL
-	SELECT at, actor, source, remote, kind, target, detail, '' AS period, '' AS notes, 'audit' AS origin, id FROM audit_events`
+// The two tables, read in one shape.
+const (
+	banEventsSelect = `SELECT at, actor, source, '' AS remote, kind, target, '' AS detail, period, notes, 'ban' AS origin, id FROM ban_events`
+	auditSelect     = `SELECT at, actor, source, remote, kind, target, detail, '' AS period, '' AS notes, 'audit' AS origin, id FROM audit_events`
+)
 
 func (q AuditQuery) where() (string, []any) {
 	var conds []string
@@ -63,20 +64,47 @@ func (q AuditQuery) where() (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
-// ListAudit returns the records matching q, newest first, and how many match in all.
-// At the same millisecond an audit row comes before ban events: an import
-// records its summary after the bans it made.
+// ListAudit returns the records matching q, newest first, and how many match
+// in all. Each table is read newest first through its time index, up to
+// Offset+Limit rows, and the two are merged here: a UNION sorted by SQLite
+// would sort every event of both tables for each page. At the same
+// millisecond an audit row comes before ban events, since an import records
+// its summary after the bans it made.
 func (db *DB) ListAudit(ctx context.Context, q AuditQuery) ([]AuditRecord, int64, error) {
 	where, args := q.where()
 	g := db.WithContext(ctx)
-	var total int64
-	if err := g.Raw(`SELECT count(*) FROM (`+auditUnion+`)`+where, args...).Scan(&total).Error; err != nil {
+	var nBans, nAudit int64
+	if err := g.Raw(`SELECT count(*) FROM ban_events`+where, args...).Scan(&nBans).Error; err != nil {
 		return nil, 0, err
 	}
+	if err := g.Raw(`SELECT count(*) FROM audit_events`+where, args...).Scan(&nAudit).Error; err != nil {
+		return nil, 0, err
+	}
+	want := q.Offset + q.Limit
+	var fromBans, fromAudit []AuditRecord
+	order := ` ORDER BY at DESC, id DESC LIMIT ?`
+	if err := g.Raw(banEventsSelect+where+order, append(args, want)...).Scan(&fromBans).Error; err != nil {
+		return nil, 0, err
+	}
+	if err := g.Raw(auditSelect+where+order, append(args, want)...).Scan(&fromAudit).Error; err != nil {
+		return nil, 0, err
+	}
+	merged := make([]AuditRecord, 0, len(fromBans)+len(fromAudit))
+	i, j := 0, 0
+	for i < len(fromAudit) || j < len(fromBans) {
+		if j == len(fromBans) || i < len(fromAudit) && fromAudit[i].At >= fromBans[j].At {
+			merged = append(merged, fromAudit[i])
+			i++
+		} else {
+			merged = append(merged, fromBans[j])
+			j++
+		}
+	}
 	out := []AuditRecord{}
-	err := g.Raw(`SELECT * FROM (`+auditUnion+`)`+where+` ORDER BY at DESC, origin, id DESC LIMIT ? OFFSET ?`,
-		append(args, q.Limit, q.Offset)...).Scan(&out).Error
-	return out, total, err
+	if q.Offset < len(merged) {
+		out = merged[q.Offset:min(len(merged), want)]
+	}
+	return out, nBans + nAudit, nil
 }
 
 // AuditKinds lists every kind recorded so far, for the audit view's filter.
