@@ -11,6 +11,7 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"banlist/backend/actor"
 	"banlist/backend/apperr"
 	"banlist/backend/bans"
 	"banlist/backend/contacts"
@@ -34,6 +35,8 @@ func NewApp(svc *service.Service, launched time.Time) *App {
 }
 
 func (a *App) startup(ctx context.Context) {
+	// Everything done in the window is recorded as from the desktop.
+	ctx = actor.With(ctx, actor.Actor{Source: actor.Desktop})
 	a.ctx = ctx
 	// Live refresh: tell the frontend whenever the blacklist changes, here or
 	// in another process on the same file.

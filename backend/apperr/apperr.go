@@ -16,6 +16,7 @@ const (
 	CodeNotFound       Code = "not_found"
 	CodeAlreadyBlocked Code = "already_blocked"
 	CodeConflict       Code = "conflict"
+	CodeProtected      Code = "protected" // the target is on the never-ban list
 	CodeUnavailable    Code = "unavailable"
 	CodeUnauthorized   Code = "unauthorized"
 	CodeForbidden      Code = "forbidden"
@@ -76,7 +77,7 @@ func Status(c Code) int {
 		return http.StatusBadRequest
 	case CodeNotFound:
 		return http.StatusNotFound
-	case CodeAlreadyBlocked, CodeConflict:
+	case CodeAlreadyBlocked, CodeConflict, CodeProtected:
 		return http.StatusConflict
 	case CodeUnavailable:
 		return http.StatusServiceUnavailable

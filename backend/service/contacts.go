@@ -16,6 +16,9 @@ type ContactRow struct {
 	contacts.Contact
 	Blocked      bool       `json:"blocked"`
 	BlockedUntil *time.Time `json:"blockedUntil,omitempty"`
+	// TimesBanned counts the earlier (expired or removed) bans of this exact
+	// address, so a repeat offender stands out in the report.
+	TimesBanned int `json:"timesBanned,omitempty"`
 }
 
 // ContactPage is one page of the report.
@@ -54,9 +57,13 @@ func (s *Service) ListContacts(ctx context.Context, q contacts.Query) (ContactPa
 	if err != nil {
 		return ContactPage{}, err
 	}
+	earlier, err := b.db.EarlierBanCounts(ctx, ips, b.db.Clock.Now().UnixMilli())
+	if err != nil {
+		return ContactPage{}, storageError("count earlier bans", err)
+	}
 	out := ContactPage{Items: make([]ContactRow, len(page.Items)), Total: page.Total, Page: page.Page, PageSize: page.PageSize}
 	for i, c := range page.Items {
-		out.Items[i] = ContactRow{Contact: c}
+		out.Items[i] = ContactRow{Contact: c, TimesBanned: earlier[c.IP]}
 		if b, ok := active[c.IP]; ok {
 			out.Items[i].Blocked = true
 			out.Items[i].BlockedUntil = &b.ExpiresAt

@@ -125,6 +125,11 @@ type Info struct {
 	Bans     int64  `json:"bans"`
 	Active   int64  `json:"activeBans"`
 	Operator string `json:"operator"`
+	// Role is what the caller may do (supervisor, agent or check), and
+	// Actor the name its changes are recorded under, so the UI can offer
+	// only what will work.
+	Role  string `json:"role"`
+	Actor string `json:"actor"`
 }
 
 // Version is the application version, set at build time with -ldflags.
@@ -133,7 +138,8 @@ var Version = "dev"
 // Info returns facts about the open database.
 func (s *Service) Info(ctx context.Context) (Info, error) {
 	b := s.cur.Load()
-	info := Info{Version: Version, Path: b.db.Path, Mode: "local", Operator: s.Operator()}
+	_, who := s.acting(ctx)
+	info := Info{Version: Version, Path: b.db.Path, Mode: "local", Operator: s.Operator(), Role: who.RoleOf(), Actor: who.Name}
 	if b.db.Shared {
 		info.Mode = "shared"
 	}

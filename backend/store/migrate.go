@@ -153,6 +153,44 @@ var migrations = []migration{
 		`CREATE INDEX audit_events_at ON audit_events(at DESC, id DESC)`,
 		`CREATE INDEX audit_events_kind ON audit_events(kind, at DESC)`,
 	)},
+	// The never-ban list: addresses and ranges (offices, partners, the chat
+	// platform's NAT) that no ban, renewal or import may cover. lo/hi are
+	// 16-byte keys like bans', so overlap is two BLOB comparisons.
+	{name: "051_protected", up: execAll(
+		`CREATE TABLE protected (
+			id         INTEGER PRIMARY KEY,
+			target     TEXT    NOT NULL UNIQUE,
+			is_range   INTEGER NOT NULL,
+			lo         BLOB    NOT NULL,
+			hi         BLOB    NOT NULL,
+			notes      TEXT    NOT NULL DEFAULT '',
+			created_by TEXT    NOT NULL,
+			created_at INTEGER NOT NULL
+		)`,
+		`CREATE INDEX protected_lo_hi ON protected(lo, hi)`,
+	)},
+	// Named API tokens with a role (supervisor, agent, check). Only the
+	// SHA-256 of a token is kept (package apikey).
+	{name: "052_api_tokens", up: execAll(
+		`CREATE TABLE api_tokens (
+			id           INTEGER PRIMARY KEY,
+			name         TEXT    NOT NULL UNIQUE,
+			role         TEXT    NOT NULL,
+			hash         TEXT    NOT NULL UNIQUE,
+			created_by   TEXT    NOT NULL,
+			created_at   INTEGER NOT NULL,
+			last_used_at INTEGER
+		)`,
+	)},
+	// Through which door a ban event came (desktop, browser, token, cli), for
+	// the audit view ('' for events recorded before this step), and the
+	// indexes that let the audit view read a page newest first, whole or by
+	// kind, without sorting every event.
+	{name: "053_ban_events_source", up: execAll(
+		`ALTER TABLE ban_events ADD COLUMN source TEXT NOT NULL DEFAULT ''`,
+		`CREATE INDEX ban_events_at ON ban_events(at DESC, id DESC)`,
+		`CREATE INDEX ban_events_kind ON ban_events(kind, at DESC, id DESC)`,
+	)},
 }
 
 // migrate applies every step not yet recorded in schema_migrations. Each step

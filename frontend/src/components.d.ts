@@ -9,10 +9,12 @@ export {}
 declare module 'vue' {
   export interface GlobalComponents {
     AppLayout: typeof import('./components/AppLayout.vue')['default']
+    BanAdvice: typeof import('./components/BanAdvice.vue')['default']
     BanDialog: typeof import('./components/dialogs/BanDialog.vue')['default']
     BanState: typeof import('./components/BanState.vue')['default']
     HistoryDrawer: typeof import('./components/HistoryDrawer.vue')['default']
     NAlert: typeof import('naive-ui')['NAlert']
+    NBadge: typeof import('naive-ui')['NBadge']
     NBreadcrumb: typeof import('naive-ui')['NBreadcrumb']
     NBreadcrumbItem: typeof import('naive-ui')['NBreadcrumbItem']
     NButton: typeof import('naive-ui')['NButton']

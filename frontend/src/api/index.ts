@@ -1,6 +1,10 @@
 // Every backend operation the UI uses, each reachable through either door.
 import { invoke, isDesktop } from './transport'
 import type {
+  AddProtectedResult,
+  ApiToken,
+  AuditFilter,
+  AuditPage,
   Ban,
   BanEvent,
   BanFilter,
@@ -12,7 +16,11 @@ import type {
   ImportResult,
   Info,
   Page,
+  NewApiToken,
   Period,
+  ProtectedEntry,
+  Role,
+  Suggestion,
   UnbanResult,
 } from './types'
 
@@ -96,4 +104,60 @@ export const api = {
 
   check: (ip: string) =>
     invoke<CheckResult>({ binding: 'Check', args: [ip], method: 'GET', path: '/api/v1/check', query: { ip } }),
+
+  listProtected: () =>
+    invoke<ProtectedEntry[]>({ binding: 'ListProtected', args: [], method: 'GET', path: '/api/v1/protected' }),
+
+  addProtected: (target: string, notes: string) =>
+    invoke<AddProtectedResult>({
+      binding: 'AddProtected',
+      args: [target, notes],
+      method: 'POST',
+      path: '/api/v1/protected',
+      body: { target, notes },
+    }),
+
+  removeProtected: (id: number) =>
+    invoke<ProtectedEntry>({ binding: 'RemoveProtected', args: [id], method: 'DELETE', path: `/api/v1/protected/${id}` }),
+
+  suggestBan: (ip: string) =>
+    invoke<Suggestion>({ binding: 'SuggestBan', args: [ip], method: 'GET', path: '/api/v1/suggest', query: { ip } }),
+
+  listTokens: () => invoke<ApiToken[]>({ binding: 'ListTokens', args: [], method: 'GET', path: '/api/v1/tokens' }),
+
+  addToken: (name: string, role: Role) =>
+    invoke<NewApiToken>({ binding: 'AddToken', args: [name, role], method: 'POST', path: '/api/v1/tokens', body: { name, role } }),
+
+  deleteToken: (name: string) =>
+    invoke<ApiToken>({
+      binding: 'DeleteToken',
+      args: [name],
+      method: 'DELETE',
+      path: `/api/v1/tokens/${encodeURIComponent(name)}`,
+    }),
+
+  listAudit: (f: AuditFilter) =>
+    invoke<AuditPage>({ binding: 'ListAudit', args: [f], method: 'GET', path: '/api/v1/audit', query: { ...f } }),
+
+  /** Desktop: asks where to save and writes the file. Browser: downloads it. */
+  exportAudit: async (f: AuditFilter): Promise<{ path: string; count: number } | null> => {
+    if (isDesktop()) {
+      const res = await invoke<{ path: string; count: number }>({
+        binding: 'ExportAudit',
+        args: [f],
+        method: 'GET',
+        path: '/api/v1/audit/export',
+      })
+      return res.path ? res : null
+    }
+    const params = new URLSearchParams()
+    for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '') params.set(k, String(v))
+    const a = document.createElement('a')
+    a.href = `/api/v1/audit/export?${params}`
+    a.download = ''
+    document.body.appendChild(a)
+    a.click()
+    a.remove()
+    return null
+  },
 }

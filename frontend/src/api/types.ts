@@ -9,7 +9,14 @@ export interface Info {
   bans: number
   activeBans: number
   operator: string
+  /** What the caller may do: a token's role, else supervisor. */
+  role: Role
+  /** The name the caller's changes are recorded under. */
+  actor: string
 }
+
+export type Role = 'supervisor' | 'agent' | 'check'
+
 
 export interface ImportResult {
   imported: number
@@ -85,7 +92,8 @@ export interface BanEvent {
 }
 
 export interface BanFilter {
-  status?: BanStatus | 'all'
+  /** expiring: active bans that end within 24 hours. */
+  status?: BanStatus | 'all' | 'expiring'
   search?: string
   sort?: 'expires' | 'created' | 'ip'
   desc?: boolean
@@ -111,6 +119,8 @@ export interface CheckResult {
 export interface ContactRow extends Contact {
   blocked: boolean
   blockedUntil?: string
+  /** Earlier (expired or removed) bans of this exact address. */
+  timesBanned?: number
 }
 
 /** The contact detail: the contact, the latest ban of its IP (any status) and how often it was banned. */
@@ -127,4 +137,74 @@ export interface ContactImportReport {
   rejectedCount: number
   truncated: boolean
   total: number
+}
+
+/** One entry of the never-ban list. */
+export interface ProtectedEntry {
+  id: number
+  target: string
+  isRange: boolean
+  notes: string
+  createdBy: string
+  createdAt: string
+}
+
+/** A new never-ban entry and the active bans it overlaps. */
+export interface AddProtectedResult {
+  entry: ProtectedEntry
+  overlapping: Ban[]
+}
+
+export interface BanWarning {
+  code: 'shared' | 'special'
+  message: string
+}
+
+/** GET /api/v1/suggest: advice for the Ban popup. */
+export interface Suggestion {
+  ip: string
+  period: Period
+  previousBans: number
+  previousInRange: number
+  network: string
+  sharedBy: number
+  warnings: BanWarning[]
+  reason: string
+}
+
+export interface ApiToken {
+  id: number
+  name: string
+  role: Role
+  createdBy: string
+  createdAt: string
+  lastUsedAt: string | null
+}
+
+/** A token just made; secret is shown once. */
+export interface NewApiToken extends ApiToken {
+  secret: string
+}
+
+export interface AuditFilter {
+  actor?: string
+  kind?: string
+  from?: string
+  to?: string
+  page?: number
+  pageSize?: number
+}
+
+export interface AuditEvent {
+  at: string
+  actor: string
+  source: string
+  remote?: string
+  kind: string
+  target: string
+  detail: string
+}
+
+export interface AuditPage extends Page<AuditEvent> {
+  kinds: string[]
 }
