@@ -43,6 +43,7 @@ Usage:
   banlist serve [--addr 127.0.0.1:8080] [--db PATH]    serve the UI and API to a browser
   banlist import contacts FILE [--db PATH]             add contacts from FILE.csv or FILE.json (docs/IMPORT.md)
   banlist export bans [--status all] [--db PATH]       write the blacklist as CSV to stdout
+  banlist bouncer add|list|delete [NAME] [--db PATH]   keys for CrowdSec bouncers (docs/ENFORCEMENT.md)
   banlist help                                         show this text
 
 Database: --db PATH, else $BANLIST_DB, else the last one chosen in
@@ -160,6 +161,8 @@ func Run(ctx context.Context, args []string, env Env) error {
 		return runImport(ctx, args, env)
 	case "export":
 		return runExport(ctx, args, env)
+	case "bouncer":
+		return runBouncer(ctx, args, env)
 	case "help":
 		fmt.Fprintf(env.Stdout, usage, DefaultDBPath())
 		return nil
