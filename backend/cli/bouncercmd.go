@@ -81,4 +81,3 @@ func runBouncer(ctx context.Context, args []string, env Env) error {
 	}
 	return nil
 }
-
