@@ -4,6 +4,7 @@ import type {
   Ban,
   BanEvent,
   BanFilter,
+  Bouncer,
   CheckResult,
   ContactDetail,
   ContactImportReport,
@@ -11,6 +12,7 @@ import type {
   ContactRow,
   ImportResult,
   Info,
+  NewBouncer,
   Page,
   Period,
   UnbanResult,
@@ -96,4 +98,17 @@ export const api = {
 
   check: (ip: string) =>
     invoke<CheckResult>({ binding: 'Check', args: [ip], method: 'GET', path: '/api/v1/check', query: { ip } }),
+
+  listBouncers: () => invoke<Bouncer[]>({ binding: 'ListBouncers', args: [], method: 'GET', path: '/api/v1/bouncers' }),
+
+  addBouncer: (name: string) =>
+    invoke<NewBouncer>({ binding: 'AddBouncer', args: [name], method: 'POST', path: '/api/v1/bouncers', body: { name } }),
+
+  deleteBouncer: (name: string) =>
+    invoke<unknown>({
+      binding: 'DeleteBouncer',
+      args: [name],
+      method: 'DELETE',
+      path: `/api/v1/bouncers/${encodeURIComponent(name)}`,
+    }),
 }
