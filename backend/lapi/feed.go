@@ -60,7 +60,7 @@ func (f *Feed) Authenticate(ctx context.Context, key string) (store.Bouncer, err
 }
 
 // Stream answers bouncer b's pull. At startup (or on a key's first pull) it
-// sends every active ban. Otherwise it sends what changed since the key's
+// sends every active ban in New. Otherwise it sends what changed since the key's
 // previous pull: new bans, renewals and revived bans in New with their time
 // left; unbans, expiries and shortened bans in Deleted (a shortened ban
 // also comes back in New with its shorter time: bouncers apply Deleted
@@ -76,7 +76,9 @@ func (f *Feed) Stream(ctx context.Context, b store.Bouncer, p Pull) (Stream, err
 		return Stream{}, err
 	}
 	out := Stream{New: []Decision{}, Deleted: []Decision{}}
-	fresh := p.Startup || (b.CursorEvent == 0 && b.CursorAt == 0)
+	// A key that never pulled, or whose cursor is ahead of this file's
+	// events (the file was restored from a backup), gets the whole list.
+	fresh := p.Startup || (b.CursorEvent == 0 && b.CursorAt == 0) || stamp < b.CursorEvent
 	if fresh {
 		live, err := f.db.ActiveBans(ctx, now)
 		if err != nil {

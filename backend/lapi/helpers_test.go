@@ -14,6 +14,7 @@ import (
 	"banlist/backend/httpapi"
 	"banlist/backend/lapi"
 	"banlist/backend/service"
+	"banlist/backend/store"
 	"banlist/backend/store/storetest"
 )
 
@@ -25,6 +26,7 @@ type env struct {
 	clk *clock.Fixed
 	srv *httptest.Server
 	key string
+	db  *store.DB
 }
 
 func newEnv(t *testing.T, opts httpapi.Options) *env {
@@ -33,7 +35,7 @@ func newEnv(t *testing.T, opts httpapi.Options) *env {
 	svc := service.New(context.Background(), db, nil)
 	srv := httptest.NewServer(httpapi.New(svc, fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}}, opts))
 	t.Cleanup(func() { srv.Close(); _ = svc.Close() })
-	e := &env{t: t, svc: svc, clk: clk, srv: srv}
+	e := &env{t: t, svc: svc, clk: clk, srv: srv, db: db}
 	e.key = e.addBouncer("fw1")
 	return e
 }
@@ -47,7 +49,7 @@ func (e *env) addBouncer(name string) string {
 	return nb.Key
 }
 
-// get sends method path with the key (none if key is "") and returns the
+// do sends method path with the key (none if key is "") and returns the
 // status and body.
 func (e *env) do(method, path, key string) (int, string) {
 	e.t.Helper()

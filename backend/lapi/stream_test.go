@@ -277,3 +277,17 @@ func TestConcurrentPullsByOneKeyLoseNothing(t *testing.T) {
 		}
 	}
 }
+
+// A key whose cursor is past the file's newest event (the file was restored
+// from an older backup) gets the whole list again rather than nothing.
+func TestStreamAfterRestoreFromBackupSendsEverything(t *testing.T) {
+	e := newEnv(t, httpapi.Options{})
+	e.ban("203.0.113.5", "1h", "")
+	e.pull("startup=true")
+	if err := e.db.Exec(`UPDATE bouncers SET cursor_event = cursor_event + 1000`).Error; err != nil {
+		t.Fatal(err)
+	}
+	if got := values(e.pull("").New); !slices.Equal(got, []string{"203.0.113.5"}) {
+		t.Fatalf("after a restore: new = %v", got)
+	}
+}
