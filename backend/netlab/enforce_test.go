@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -129,7 +130,7 @@ func TestFirewallBouncerEnforcesBans(t *testing.T) {
 	l.api("POST", fmt.Sprintf("/api/v1/bans/%d/renew", ids[0]), `{"period":"1d"}`)
 	time.Sleep(time.Until(end.Add(within)))
 	l.reachable(expiring, "after its ban expired")
-	l.dropped(renewed, "after the original end of a renewed ban")
+	l.stillDropped(renewed, "after the original end of a renewed ban")
 	if strings.Count(netlab.BouncerLog(l.dir), "deleted") == deletedBefore {
 		t.Errorf("the expiry never reached the bouncer as a deleted decision")
 	}
@@ -140,12 +141,12 @@ func TestFirewallBouncerEnforcesBans(t *testing.T) {
 	if bouncer.Exited() {
 		t.Fatalf("the bouncer exited while banlist was down:\n%s\n%s", bouncer.Output(), netlab.BouncerLog(l.dir))
 	}
-	l.dropped(inRange, "while banlist is down")
+	l.stillDropped(inRange, "while banlist is down")
 	l.banElsewhere(time.Now(), whileDown.String())
 	l.reachable(whileDown, "banned while banlist is down (not enforced yet)")
 	banlist = l.startBanlist()
 	l.dropped(whileDown, "banned while banlist was down, after the restart")
-	l.dropped(inRange, "after the restart")
+	l.stillDropped(inRange, "after the restart")
 	l.reachable(neighbour, "after the restart")
 
 	// Nothing leaked into this machine's own namespace.
@@ -245,8 +246,12 @@ func (l *lab) reachable(a netip.Addr, why string) {
 func (l *lab) dropped(a netip.Addr, why string) {
 	l.t.Helper()
 	took, err := netlab.Until(within, 100*time.Millisecond, func() error {
-		if l.net.Connect(a, chatPort, 300*time.Millisecond) == nil {
+		err := l.net.Connect(a, chatPort, 300*time.Millisecond)
+		switch {
+		case err == nil:
 			return fmt.Errorf("%s still connects", a)
+		case !errors.Is(err, netlab.ErrNoAnswer):
+			return fmt.Errorf("%s fails otherwise than by a drop: %w", a, err)
 		}
 		return nil
 	})
@@ -254,4 +259,14 @@ func (l *lab) dropped(a netip.Addr, why string) {
 		l.t.Fatalf("%s (%s) was not dropped: %v", a, why, err)
 	}
 	l.t.Logf("%s dropped (%s) after %v", a, why, took.Round(10*time.Millisecond))
+}
+
+// stillDropped checks, without waiting for it, that a is dropped now.
+func (l *lab) stillDropped(a netip.Addr, why string) {
+	l.t.Helper()
+	for i := 0; i < 2; i++ {
+		if err := l.net.Connect(a, chatPort, 300*time.Millisecond); !errors.Is(err, netlab.ErrNoAnswer) {
+			l.t.Fatalf("%s (%s) is not dropped: %v", a, why, err)
+		}
+	}
 }

@@ -142,9 +142,14 @@ func (l *Lab) Listen(port int) (net.Listener, error) {
 	return ln, err
 }
 
+// ErrNoAnswer is a connection attempt that got no answer at all before its
+// timeout: what a firewall that drops the customer's packets looks like (a
+// refused or reset connection is a different error).
+var ErrNoAnswer = errors.New("no answer")
+
 // Connect opens a TCP connection from customer address src to the chat
-// server's port and reads its first line, within timeout. An error means
-// the customer could not reach the chat server (a firewall drop times out).
+// server's port and reads its first line, within timeout. Nil means the
+// customer reached the chat server; ErrNoAnswer means its packets were dropped.
 func (l *Lab) Connect(src netip.Addr, port int, timeout time.Duration) error {
 	var c net.Conn
 	err := In(l.Customers, func() error {
@@ -154,6 +159,10 @@ func (l *Lab) Connect(src netip.Addr, port int, timeout time.Duration) error {
 		return err
 	})
 	if err != nil {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return fmt.Errorf("%w: %w", ErrNoAnswer, err)
+		}
 		return err
 	}
 	defer c.Close()
