@@ -185,6 +185,9 @@ func Table(r *Report, prev *Report) string {
 			w("  banlist-test serve after GET /api/v1/contacts: RSS %s\n", mb(int64(s.RSS)))
 		}
 	}
+	if r.P5 != nil {
+		p5Table(w, r.P5)
+	}
 	for _, p := range r.Problems {
 		w("\nPROBLEM: %s\n", p)
 	}
@@ -225,6 +228,9 @@ func Markdown(r *Report, prev *Report) string {
 	}
 	if r.P4 != nil {
 		p4(&b, r, prev)
+	}
+	if r.P5 != nil {
+		p5(&b, r)
 	}
 	left(&b, r)
 	if len(r.Problems) > 0 {
@@ -291,6 +297,9 @@ func summary(b *strings.Builder, r *Report) {
 	}
 	for _, x := range r.P3 {
 		w("| P3 %d writer process(es): 0 errors, 0 lost | %d errors, %d lost | %s |\n", x.Procs, x.Errors, x.Lost, yes(x.Errors == 0 && x.Lost == 0))
+	}
+	if r.P5 != nil {
+		p5Targets(w, r.P5)
 	}
 	w("\n")
 }

@@ -33,21 +33,22 @@ type Options struct {
 	WriterDur time.Duration
 	LoadDur   time.Duration
 	Trials    int
-	Parts     map[string]bool // p1 … p4; empty means all
+	Parts     map[string]bool // p1 … p5; empty means all
 	Logf      func(string, ...any)
 }
 
 // Report is everything one run measured.
 type Report struct {
-	Machine  Machine        `json:"machine"`
-	Dataset  *Dataset       `json:"dataset,omitempty"`
-	P1       []QueryResult  `json:"p1,omitempty"`
-	Insert   *InsertCost    `json:"insert,omitempty"`
-	P2       *CheckResults  `json:"p2,omitempty"`
-	P3       []WriterResult `json:"p3,omitempty"`
-	P4       *AppResults    `json:"p4,omitempty"`
-	Problems []string       `json:"problems,omitempty"`
-	Elapsed  time.Duration  `json:"elapsed"`
+	Machine  Machine         `json:"machine"`
+	Dataset  *Dataset        `json:"dataset,omitempty"`
+	P1       []QueryResult   `json:"p1,omitempty"`
+	Insert   *InsertCost     `json:"insert,omitempty"`
+	P2       *CheckResults   `json:"p2,omitempty"`
+	P3       []WriterResult  `json:"p3,omitempty"`
+	P4       *AppResults     `json:"p4,omitempty"`
+	P5       *EnforceResults `json:"p5,omitempty"`
+	Problems []string        `json:"problems,omitempty"`
+	Elapsed  time.Duration   `json:"elapsed"`
 }
 
 // Machine describes where the run happened.
@@ -165,6 +166,10 @@ func Run(ctx context.Context, opts Options) *Report {
 	if opts.want("p4") {
 		logf("P4: the app")
 		r.P4 = runApp(ctx, opts, tmp, r.Dataset, problem)
+	}
+	if opts.want("p5") {
+		logf("P5: the CrowdSec feed on /v1/ with %d active bans", opts.CheckBans)
+		r.P5 = runEnforce(ctx, opts, tmp, problem)
 	}
 	r.Elapsed = time.Since(start)
 	return r

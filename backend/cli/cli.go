@@ -45,6 +45,7 @@ Usage:
   banlist export bans [--status all] [--db PATH]       write the blacklist as CSV to stdout
   banlist token add NAME --role supervisor|agent|check make an API token for banlist serve (printed once)
   banlist token list | token delete NAME               list or revoke API tokens
+  banlist bouncer add|list|delete [NAME] [--db PATH]   keys for CrowdSec bouncers (docs/ENFORCEMENT.md)
   banlist help                                         show this text
 
 Database: --db PATH, else $BANLIST_DB, else the last one chosen in
@@ -164,6 +165,8 @@ func Run(ctx context.Context, args []string, env Env) error {
 		return runExport(cliActor(ctx), args, env)
 	case "token":
 		return runToken(cliActor(ctx), args, env)
+	case "bouncer":
+		return runBouncer(cliActor(ctx), args, env)
 	case "help":
 		fmt.Fprintf(env.Stdout, usage, DefaultDBPath())
 		return nil

@@ -49,7 +49,8 @@ func guard(svc *service.Service, opts Options, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Opening the UI with ?token=… stores it in an HttpOnly cookie and
 		// drops it from the address bar.
-		if t := r.URL.Query().Get("token"); t != "" && !strings.HasPrefix(r.URL.Path, "/api/") {
+		// Bouncers on /v1/ carry their own key and never get this cookie.
+		if t := r.URL.Query().Get("token"); t != "" && !strings.HasPrefix(r.URL.Path, "/api/") && !strings.HasPrefix(r.URL.Path, "/v1/") {
 			if !equalSecret(t, opts.Token) && !namedToken(svc, r, t) {
 				writeError(w, &apperr.Error{Code: apperr.CodeUnauthorized, Message: "Wrong token."})
 				return

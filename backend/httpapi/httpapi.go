@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"banlist/backend/apperr"
+	"banlist/backend/lapi"
 	"banlist/backend/service"
 )
 
@@ -49,6 +50,9 @@ func New(svc *service.Service, ui fs.FS, opts Options) http.Handler {
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &apperr.Error{Code: apperr.CodeNotFound, Message: fmt.Sprintf("No API route %s %s.", r.Method, r.URL.Path)})
 	}))
+	// The CrowdSec Local API for bouncers, behind the same global checks as
+	// everything else; it admits bouncer keys only (package lapi).
+	mux.Handle("/v1/", lapi.Handler(svc.Feed))
 	mux.Handle("/", spa(ui))
 	return securityHeaders(guard(svc, opts, mux))
 }

@@ -17,7 +17,13 @@ import (
 // Routes lists every API endpoint. Keep it in step with the App methods in
 // app.go: TestEveryBindingHasAnHTTPTwin checks it.
 func Routes() []Route {
-	return append([]Route{
+	routes := append(coreRoutes(), judgementRoutes()...)
+	return append(routes, bouncerRoutes()...)
+}
+
+// coreRoutes are the contacts, bans and database endpoints.
+func coreRoutes() []Route {
+	return []Route{
 		{Method: "GET", Path: "/api/v1/info", Role: actor.RoleAgent, Binding: "Info", handle: func(s *service.Service, r *http.Request) (any, error) {
 			return s.Info(r.Context())
 		}},
@@ -141,7 +147,7 @@ func Routes() []Route {
 		{Method: "GET", Path: "/api/v1/check", Role: actor.RoleCheck, Binding: "Check", handle: func(s *service.Service, r *http.Request) (any, error) {
 			return s.Check(r.Context(), r.URL.Query().Get("ip"))
 		}},
-	}, judgementRoutes()...)
+	}
 }
 
 func banFilter(r *http.Request) (bans.Filter, error) {

@@ -191,6 +191,25 @@ var migrations = []migration{
 		`CREATE INDEX ban_events_at ON ban_events(at DESC, id DESC)`,
 		`CREATE INDEX ban_events_kind ON ban_events(kind, at DESC, id DESC)`,
 	)},
+	// Bouncer keys for the CrowdSec Local API (/v1/, package lapi): only the
+	// key's hash is kept. cursor_event/cursor_at are where the key's previous
+	// stream pull ended (the last ban_events id it saw, and the clock then),
+	// so each pull sends what changed since, expiries included (found through
+	// bans_active). last_* show in Settings → Enforcement.
+	{name: "011_bouncers", up: execAll(
+		`CREATE TABLE bouncers (
+			id           INTEGER PRIMARY KEY,
+			name         TEXT    NOT NULL COLLATE NOCASE UNIQUE,
+			key_hash     TEXT    NOT NULL UNIQUE,
+			created_at   INTEGER NOT NULL,
+			created_by   TEXT    NOT NULL DEFAULT '',
+			cursor_event INTEGER NOT NULL DEFAULT 0,
+			cursor_at    INTEGER NOT NULL DEFAULT 0,
+			last_pull_at INTEGER,
+			last_remote  TEXT    NOT NULL DEFAULT '',
+			last_agent   TEXT    NOT NULL DEFAULT ''
+		)`,
+	)},
 }
 
 // migrate applies every step not yet recorded in schema_migrations. Each step

@@ -8,6 +8,7 @@ import type {
   Ban,
   BanEvent,
   BanFilter,
+  Bouncer,
   CheckResult,
   ContactDetail,
   ContactImportReport,
@@ -15,6 +16,7 @@ import type {
   ContactRow,
   ImportResult,
   Info,
+  NewBouncer,
   Page,
   NewApiToken,
   Period,
@@ -160,4 +162,16 @@ export const api = {
     a.remove()
     return null
   },
+  listBouncers: () => invoke<Bouncer[]>({ binding: 'ListBouncers', args: [], method: 'GET', path: '/api/v1/bouncers' }),
+
+  addBouncer: (name: string) =>
+    invoke<NewBouncer>({ binding: 'AddBouncer', args: [name], method: 'POST', path: '/api/v1/bouncers', body: { name } }),
+
+  deleteBouncer: (name: string) =>
+    invoke<unknown>({
+      binding: 'DeleteBouncer',
+      args: [name],
+      method: 'DELETE',
+      path: `/api/v1/bouncers/${encodeURIComponent(name)}`,
+    }),
 }

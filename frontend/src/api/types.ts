@@ -208,3 +208,19 @@ export interface AuditEvent {
 export interface AuditPage extends Page<AuditEvent> {
   kinds: string[]
 }
+
+/** A CrowdSec bouncer key (Settings → Enforcement); the key itself is never listed. */
+export interface Bouncer {
+  name: string
+  createdAt: string
+  createdBy: string
+  lastPullAt: string | null
+  lastRemote: string
+  lastAgent: string
+}
+
+/** A bouncer just added, with its key: the only time the key is shown. */
+export interface NewBouncer {
+  bouncer: Bouncer
+  key: string
+}
