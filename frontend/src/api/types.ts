@@ -51,6 +51,9 @@ export interface Page<T> {
   total: number
   page: number
   pageSize: number
+  /** A 1–2 character search looked only through the first `scanned` contacts. */
+  partial?: boolean
+  scanned?: number
 }
 
 export type Period = '1h' | '1d' | '1w' | '1mo'
