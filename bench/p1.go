@@ -85,8 +85,8 @@ func RunReport(ctx context.Context, ds *Dataset, logf func(string, ...any)) ([]Q
 			return d.ContactsFromIP, err
 		}},
 		{"search-common", fmt.Sprintf("Search a common fragment (%q)", p.NameCommon), false, list(contacts.Query{Search: p.NameCommon})},
-		{"search-short", fmt.Sprintf("Search 2 letters (%q: no trigram; the newest 20,000 contacts)", p.Short), true, list(contacts.Query{Search: p.Short})},
-		{"search-short-1", "Search 1 letter (\"a\": the newest 20,000 contacts)", true, list(contacts.Query{Search: "a"})},
+		{"search-short", fmt.Sprintf("Search 2 letters (%q: no trigram; the newest 10,000 contacts)", p.Short), true, list(contacts.Query{Search: p.Short})},
+		{"search-short-1", "Search 1 letter (\"a\": the newest 10,000 contacts)", true, list(contacts.Query{Search: "a"})},
 		{"agents", "ListAgents (the agent filter, loaded with the report)", false, func(ctx context.Context) (int64, error) {
 			a, err := svc.ListAgents(ctx)
 			return int64(len(a)), err

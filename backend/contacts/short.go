@@ -17,7 +17,7 @@ import "strings"
 
 // shortWindow is how many contacts a short search looks through (a
 // variable only so that tests can make it small).
-var shortWindow = 20_000
+var shortWindow = 10_000
 
 // short reports a search that the trigram index cannot answer. With
 // blocked-only the blocked contacts are few enough to filter them all.
