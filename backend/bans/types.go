@@ -29,6 +29,9 @@ const (
 	StatusRemoved Status = "removed"
 )
 
+// Statuses lists every status, in the order the UI offers them.
+func Statuses() []Status { return []Status{StatusActive, StatusExpired, StatusRemoved} }
+
 // Event kinds in a target's history.
 //
 // EventExpired is never stored: nothing writes at the moment a ban lapses,

@@ -1,35 +1,21 @@
 // Every backend operation the UI uses, each reachable through either door.
 import { invoke, isDesktop } from './transport'
-import type {
-  Ban,
-  BanEvent,
-  BanFilter,
-  CheckResult,
-  ContactDetail,
-  ContactImportReport,
-  ContactQuery,
-  ContactRow,
-  ImportResult,
-  Info,
-  Page,
-  Period,
-  UnbanResult,
-} from './types'
+import type { BanFilter, ContactQuery, Period } from './types'
 
 export { ApiError, isDesktop } from './transport'
 export type * from './types'
 
 export const api = {
-  info: () => invoke<Info>({ binding: 'Info', args: [], method: 'GET', path: '/api/v1/info' }),
+  info: () => invoke({ binding: 'Info', args: [], method: 'GET', path: '/api/v1/info' }),
 
   listContacts: (q: ContactQuery) =>
-    invoke<Page<ContactRow>>({ binding: 'ListContacts', args: [q], method: 'GET', path: '/api/v1/contacts', query: { ...q } }),
+    invoke({ binding: 'ListContacts', args: [q], method: 'GET', path: '/api/v1/contacts', query: { ...q } }),
 
   getContact: (id: number) =>
-    invoke<ContactDetail>({ binding: 'GetContact', args: [id], method: 'GET', path: `/api/v1/contacts/${id}` }),
+    invoke({ binding: 'GetContact', args: [id], method: 'GET', path: `/api/v1/contacts/${id}` }),
 
   importContacts: (name: string, content: string) =>
-    invoke<ContactImportReport>({
+    invoke({
       binding: 'ImportContacts',
       args: [name, content],
       method: 'POST',
@@ -37,29 +23,29 @@ export const api = {
       body: { name, content },
     }),
 
-  listAgents: () => invoke<string[]>({ binding: 'ListAgents', args: [], method: 'GET', path: '/api/v1/agents' }),
+  listAgents: () => invoke({ binding: 'ListAgents', args: [], method: 'GET', path: '/api/v1/agents' }),
 
   banIP: (ip: string, period: Period, notes: string) =>
-    invoke<Ban>({ binding: 'BanIP', args: [ip, period, notes], method: 'POST', path: '/api/v1/bans', body: { ip, period, notes } }),
+    invoke({ binding: 'BanIP', args: [ip, period, notes], method: 'POST', path: '/api/v1/bans', body: { ip, period, notes } }),
 
   renew: (id: number, period: Period) =>
-    invoke<Ban>({ binding: 'Renew', args: [id, period], method: 'POST', path: `/api/v1/bans/${id}/renew`, body: { period } }),
+    invoke({ binding: 'Renew', args: [id, period], method: 'POST', path: `/api/v1/bans/${id}/renew`, body: { period } }),
 
   unban: (id: number) =>
-    invoke<UnbanResult>({ binding: 'Unban', args: [id], method: 'DELETE', path: `/api/v1/bans/${id}` }),
+    invoke({ binding: 'Unban', args: [id], method: 'DELETE', path: `/api/v1/bans/${id}` }),
 
   listBlacklist: (f: BanFilter) =>
-    invoke<Page<Ban>>({ binding: 'ListBlacklist', args: [f], method: 'GET', path: '/api/v1/bans', query: { ...f } }),
+    invoke({ binding: 'ListBlacklist', args: [f], method: 'GET', path: '/api/v1/bans', query: { ...f } }),
 
-  getBan: (id: number) => invoke<Ban>({ binding: 'GetBan', args: [id], method: 'GET', path: `/api/v1/bans/${id}` }),
+  getBan: (id: number) => invoke({ binding: 'GetBan', args: [id], method: 'GET', path: `/api/v1/bans/${id}` }),
 
   banHistory: (target: string) =>
-    invoke<BanEvent[]>({ binding: 'BanHistory', args: [target], method: 'GET', path: '/api/v1/history', query: { target } }),
+    invoke({ binding: 'BanHistory', args: [target], method: 'GET', path: '/api/v1/history', query: { target } }),
 
   /** Desktop: asks where to save and writes the file. Browser: downloads it. */
   exportBans: async (f: BanFilter): Promise<{ path: string; count: number } | null> => {
     if (isDesktop()) {
-      const res = await invoke<{ path: string; count: number }>({
+      const res = await invoke({
         binding: 'ExportBans',
         args: [f],
         method: 'GET',
@@ -79,21 +65,21 @@ export const api = {
   },
 
   importBans: (csv: string) =>
-    invoke<ImportResult>({ binding: 'ImportBans', args: [csv], method: 'POST', path: '/api/v1/bans/import', body: { csv } }),
+    invoke({ binding: 'ImportBans', args: [csv], method: 'POST', path: '/api/v1/bans/import', body: { csv } }),
 
   openDatabase: (path: string, shared: boolean) =>
-    invoke<Info>({ binding: 'OpenDatabase', args: [path, shared], method: 'POST', path: '/api/v1/database/open', body: { path, shared } }),
+    invoke({ binding: 'OpenDatabase', args: [path, shared], method: 'POST', path: '/api/v1/database/open', body: { path, shared } }),
 
   createDatabase: (path: string, shared: boolean) =>
-    invoke<Info>({ binding: 'CreateDatabase', args: [path, shared], method: 'POST', path: '/api/v1/database/create', body: { path, shared } }),
+    invoke({ binding: 'CreateDatabase', args: [path, shared], method: 'POST', path: '/api/v1/database/create', body: { path, shared } }),
 
   setOperator: (name: string) =>
-    invoke<Info>({ binding: 'SetOperator', args: [name], method: 'PUT', path: '/api/v1/operator', body: { name } }),
+    invoke({ binding: 'SetOperator', args: [name], method: 'PUT', path: '/api/v1/operator', body: { name } }),
 
   /** Desktop only: the native file dialog. */
   chooseDatabaseFile: (create: boolean) =>
-    invoke<string>({ binding: 'ChooseDatabaseFile', args: [create], method: 'GET', path: '/api/v1/none' }),
+    invoke({ binding: 'ChooseDatabaseFile', args: [create], method: 'GET', path: '/api/v1/none' }),
 
   check: (ip: string) =>
-    invoke<CheckResult>({ binding: 'Check', args: [ip], method: 'GET', path: '/api/v1/check', query: { ip } }),
+    invoke({ binding: 'Check', args: [ip], method: 'GET', path: '/api/v1/check', query: { ip } }),
 }
