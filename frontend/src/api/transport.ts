@@ -26,10 +26,14 @@ export interface Call<B extends Binding = Binding> {
   args: Parameters<Bindings[B]>
   /** The twin HTTP route, as Go declares it (generated routes). */
   method: B extends keyof typeof routes ? (typeof routes)[B]['method'] : 'GET'
-  path: string
+  /** The route's path: exactly the Go pattern, or with its {params} filled in. */
+  path: B extends keyof typeof routes ? RoutePath<(typeof routes)[B]['path']> : string
   query?: Record<string, string | number | boolean | undefined | null>
   body?: unknown
 }
+
+/** A pattern without parameters is itself; one with {params} is any string. */
+type RoutePath<P extends string> = P extends `${string}{${string}` ? string : P
 
 /** What a binding resolves to, from its Go signature. */
 export type Result<B extends Binding> = Awaited<ReturnType<Bindings[B]>>
