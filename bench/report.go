@@ -276,6 +276,10 @@ func summary(b *strings.Builder, r *Report) {
 			w("| P1 %s: at most 2× sqlite3 | %.2f× (%s vs %s ms) | %s |\n", q.Label, q.Ratio(), f1(q.Ours.Median), f1(q.Raw), yes(q.Ratio() <= targetRatio))
 		}
 	}
+	if r.Insert != nil && r.Insert.Large > 0 {
+		w("| P1 contacts import into the %s-contact file: at least 20,000 contacts/s | %s/s | %s |\n",
+			thousands(int64(r.Dataset.Contacts)), thousands(int64(r.Insert.PerSecond())), yes(r.Insert.PerSecond() >= 20_000))
+	}
 	if r.P2 != nil {
 		best := 0.0
 		for _, h := range r.P2.HTTP {
@@ -360,6 +364,12 @@ func p1(b *strings.Builder, r *Report, prev *Report) {
 		w("**Writing contacts.** Storing %s contacts with `contacts.Store.Insert` in one transaction (as an import does) into a new file "+
 			"takes %s s with the search index's trigger and %s s without it (+%.0f%%)%s.\n\n",
 			thousands(int64(ic.Contacts)), secs(ic.With), secs(ic.Without), 100*(float64(ic.With)/float64(max(ic.Without, 1))-1), pv)
+		if ic.Large > 0 {
+			w("**Importing into a large report.** The same %s contacts into a copy of this %s-contact file take %s s: %s contacts/s. "+
+				"An import sends them 5,000 at a time as one JSON parameter to a single `INSERT … SELECT … FROM json_each(?)`, so the "+
+				"search index writes its pending terms once per 5,000 contacts instead of once per 100-row statement.\n\n",
+				thousands(int64(ic.Contacts)), thousands(int64(ds.Contacts)), secs(ic.Large), thousands(int64(ic.PerSecond())))
+		}
 	}
 	b.WriteString(p1Design)
 }
