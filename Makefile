@@ -14,7 +14,7 @@ GO_FILES       = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' 
 GO_PKGS        = . ./backend/... $(if $(wildcard bench),./bench/...)
 FRONTEND_SRC   = $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: help run serve build test test-go test-frontend test-e2e test-desktop test-enforce fuzz bench lint deps deps-apt deps-wails deps-npm clean
+.PHONY: help gen run serve build test test-go test-frontend test-e2e test-desktop test-enforce fuzz bench lint deps deps-apt deps-wails deps-npm clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -52,6 +52,9 @@ run: deps frontend/dist/index.html ## build and open the desktop app on the defa
 
 serve: deps-npm $(TEST_BIN) ## serve the UI and API on http://127.0.0.1:8080
 	./$(TEST_BIN) serve
+
+gen: frontend/dist/index.html ## rewrite frontend/src/api/generated.ts from the Go API (types, signatures, routes)
+	BANLIST_GEN=1 go test -count=1 -run '^TestTypeScriptAPIIsGenerated$$' .
 
 ## ---- checks ----
 lint: deps-npm frontend/dist/index.html ## gofmt, go vet, vue-tsc

@@ -140,11 +140,12 @@ func Run(ctx context.Context, opts Options) *Report {
 			problem("P1", err)
 		}
 		r.P1 = res
-		if ic, err := MeasureInsert(ctx, tmp, 50_000); err != nil {
+		if ic, err := MeasureInsert(ctx, tmp, r.Dataset.Path, 50_000); err != nil {
 			problem("P1 insert cost", err)
 		} else {
 			r.Insert = &ic
-			logf("P1 insert %d contacts: %s with the search index, %s without", ic.Contacts, ic.With.Round(time.Millisecond), ic.Without.Round(time.Millisecond))
+			logf("P1 insert %d contacts: %s with the search index, %s without; into the large file %s (%.0f/s)", ic.Contacts,
+				ic.With.Round(time.Millisecond), ic.Without.Round(time.Millisecond), ic.Large.Round(time.Millisecond), ic.PerSecond())
 		}
 	}
 	if opts.want("p2") {
@@ -264,14 +265,6 @@ func inProcessServer(ctx context.Context, path string) (string, func(), error) {
 	srv := &http.Server{Handler: httpapi.New(svc, os.DirFS(os.TempDir()), httpapi.Options{}), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	return "http://" + ln.Addr().String(), func() { _ = srv.Close(); _ = svc.Close() }, nil
-}
-
-func copyFile(from, to string) error {
-	b, err := os.ReadFile(from)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(to, b, 0o600)
 }
 
 func runApp(ctx context.Context, opts Options, tmp string, ds *Dataset, problem func(string, error)) *AppResults {

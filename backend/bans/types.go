@@ -40,6 +40,9 @@ const ExpiringWithin = 24 * time.Hour
 // an entry of the never-ban list.
 var ErrProtected = errors.New("bans: target is on the never-ban list")
 
+// Statuses lists every status, in the order the UI offers them.
+func Statuses() []Status { return []Status{StatusActive, StatusExpired, StatusRemoved} }
+
 // Event kinds in a target's history.
 //
 // EventExpired is never stored: nothing writes at the moment a ban lapses,

@@ -27,6 +27,9 @@ type ContactPage struct {
 	Total    int64        `json:"total"`
 	Page     int          `json:"page"`
 	PageSize int          `json:"pageSize"`
+	// Partial and Scanned: see contacts.Page (1–2 character searches).
+	Partial bool  `json:"partial,omitempty"`
+	Scanned int64 `json:"scanned,omitempty"`
 }
 
 // ContactDetail is a contact with the ban state of its IP.
@@ -61,7 +64,8 @@ func (s *Service) ListContacts(ctx context.Context, q contacts.Query) (ContactPa
 	if err != nil {
 		return ContactPage{}, storageError("count earlier bans", err)
 	}
-	out := ContactPage{Items: make([]ContactRow, len(page.Items)), Total: page.Total, Page: page.Page, PageSize: page.PageSize}
+	out := ContactPage{Items: make([]ContactRow, len(page.Items)), Total: page.Total, Page: page.Page, PageSize: page.PageSize,
+		Partial: page.Partial, Scanned: page.Scanned}
 	for i, c := range page.Items {
 		out.Items[i] = ContactRow{Contact: c, TimesBanned: earlier[c.IP]}
 		if b, ok := active[c.IP]; ok {

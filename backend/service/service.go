@@ -128,7 +128,7 @@ type Info struct {
 	// Role is what the caller may do (supervisor, agent or check), and
 	// Actor the name its changes are recorded under, so the UI can offer
 	// only what will work.
-	Role  string `json:"role"`
+	Role  string `json:"role" ts:"Role"`
 	Actor string `json:"actor"`
 }
 

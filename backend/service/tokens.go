@@ -32,7 +32,7 @@ const (
 type Token struct {
 	ID         int64      `json:"id"`
 	Name       string     `json:"name"`
-	Role       string     `json:"role"`
+	Role       string     `json:"role" ts:"Role"`
 	CreatedBy  string     `json:"createdBy"`
 	CreatedAt  time.Time  `json:"createdAt"`
 	LastUsedAt *time.Time `json:"lastUsedAt"`
