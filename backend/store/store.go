@@ -45,14 +45,38 @@ type DB struct {
 	*gorm.DB
 	Path   string
 	Shared bool
-	Clock  clock.Clock
+	// Lock is the lock scheme of a shared file (LockDotfile, LockWindows).
+	Lock  string
+	Clock clock.Clock
+
+	// lockWatch breaks a dot-file lock left by a crashed process (lockwatch.go).
+	lockWatch *lockWatch
 }
 
-// DSN builds the driver connection string for opts. The order matters:
-// busy_timeout comes first so that every later pragma (journal_mode needs a
-// lock) already waits for other processes instead of failing at once.
+// dsnParams are the connection settings that vary with the storage mode.
+type dsnParams struct {
+	timeout time.Duration
+	vfs     string // "" is SQLite's default VFS (POSIX or Windows locks)
+	journal string // journal_mode to set on connect; "" leaves it as it is
+	sync    string
+}
+
+// DSN builds the driver connection string for opts as Open finally uses it
+// when the file records no other mode: WAL for a local file, the rollback
+// journal and the platform's shared lock scheme for a shared one.
 func DSN(opts Options) string {
-	timeout := opts.BusyTimeout
+	p := dsnParams{timeout: opts.BusyTimeout, journal: "WAL", sync: "NORMAL"}
+	if opts.Shared {
+		p = dsnParams{timeout: opts.BusyTimeout, vfs: vfsFor(SharedLock()), journal: "DELETE", sync: "FULL"}
+	}
+	return dsn(opts.Path, p)
+}
+
+// dsn builds a connection string. The order matters: busy_timeout comes
+// first so that every later pragma (journal_mode needs a lock) already waits
+// for other processes instead of failing at once.
+func dsn(path string, p dsnParams) string {
+	timeout := p.timeout
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
@@ -65,21 +89,26 @@ func DSN(opts Options) string {
 		// docs/BENCHMARKS.md). One connection per process, so 64 MiB at most.
 		"cache_size(-65536)",
 	}
-	if opts.Shared {
-		// Rollback journal: WAL's shared-memory index does not work across
-		// machines on a network file system.
-		pragmas = append(pragmas, "journal_mode(DELETE)", "synchronous(FULL)")
-	} else {
-		pragmas = append(pragmas, "journal_mode(WAL)", "synchronous(NORMAL)")
+	// A shared file uses the rollback journal (WAL's shared-memory index
+	// does not work across machines) and syncs fully on every commit.
+	if p.journal != "" {
+		pragmas = append(pragmas, "journal_mode("+p.journal+")")
+	}
+	if p.sync != "" {
+		pragmas = append(pragmas, "synchronous("+p.sync+")")
 	}
 	q["_pragma"] = pragmas
 	// Every transaction takes the write lock when it begins, so two writers
 	// never both read and then deadlock on the upgrade to a write lock.
 	q.Set("_txlock", "immediate")
-	return opts.Path + "?" + q.Encode()
+	if p.vfs != "" {
+		q.Set("vfs", p.vfs)
+	}
+	return path + "?" + q.Encode()
 }
 
 // Open opens (creating if needed) and migrates the database at opts.Path.
+// The storage mode recorded in the file wins over opts.Shared (see mode.go).
 func Open(ctx context.Context, opts Options) (*DB, error) {
 	if strings.TrimSpace(opts.Path) == "" {
 		return nil, errors.New("no database path given")
@@ -103,7 +132,37 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if err := createPrivate(opts.Path); err != nil {
 		return nil, err
 	}
-	gdb, err := gorm.Open(sqlite.Open(DSN(opts)), &gorm.Config{
+	lock, err := decideMode(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	opts.Shared = lock != ""
+	gdb, err := connect(DSN(opts), opts)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{DB: gdb, Path: opts.Path, Shared: opts.Shared, Lock: lock, Clock: opts.Clock}
+	if err := db.checkIsSQLite(ctx); err != nil {
+		closeGorm(gdb)
+		return nil, err
+	}
+	if err := migrate(ctx, db); err != nil {
+		closeGorm(gdb)
+		return nil, fmt.Errorf("migrate %s: %w", opts.Path, Classify(err))
+	}
+	if db.Shared {
+		if err := db.recordShared(ctx); err != nil {
+			closeGorm(gdb)
+			return nil, fmt.Errorf("record the shared mode in %s: %w", opts.Path, Classify(err))
+		}
+	}
+	db.startLockWatch()
+	return db, nil
+}
+
+// connect opens one GORM connection pool of a single connection on dsn.
+func connect(dsn string, opts Options) (*gorm.DB, error) {
+	gdb, err := gorm.Open(sqlite.Open(dsn), &gorm.Config{
 		NowFunc:         opts.Clock.Now,
 		TranslateError:  true,
 		Logger:          logger.Default.LogMode(logger.Silent),
@@ -122,16 +181,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	// transactions from waiting on each other's busy timeouts.
 	sqlDB.SetMaxOpenConns(1)
 	sqlDB.SetConnMaxLifetime(0)
-	db := &DB{DB: gdb, Path: opts.Path, Shared: opts.Shared, Clock: opts.Clock}
-	if err := db.checkIsSQLite(ctx); err != nil {
-		_ = sqlDB.Close()
-		return nil, err
-	}
-	if err := migrate(ctx, db); err != nil {
-		_ = sqlDB.Close()
-		return nil, fmt.Errorf("migrate %s: %w", opts.Path, Classify(err))
-	}
-	return db, nil
+	return gdb, nil
 }
 
 // createPrivate creates the database file with owner-only permissions if it
@@ -194,8 +244,9 @@ func (db *DB) CheckWritable(ctx context.Context) error {
 	return fmt.Errorf("write to %s: %w", db.Path, Classify(err))
 }
 
-// Close closes the underlying connection.
+// Close stops the lock watch and closes the underlying connection.
 func (db *DB) Close() error {
+	db.stopLockWatch()
 	sqlDB, err := db.DB.DB()
 	if err != nil {
 		return err
