@@ -8,12 +8,12 @@ import (
 	"syscall"
 )
 
-// fileIDs returns the inode number and change time (ns) of fi.
-func fileIDs(fi os.FileInfo) (ino uint64, ctime int64) {
+// fileIno returns the inode number of fi.
+func fileIno(fi os.FileInfo) uint64 {
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return st.Ino, st.Ctim.Sec*1e9 + st.Ctim.Nsec
+		return st.Ino
 	}
-	return 0, 0
+	return 0
 }
 
 // Magic numbers of statfs(2)'s f_type (linux/magic.h) for the file systems

@@ -29,14 +29,14 @@ import (
 //     time) so that others can say whose lock it was. Nothing is ever put
 //     inside the lock folder: SQLite's rmdir must keep working.
 //   - Everyone watches. Each process that has the file open checks the lock
-//     folder every second. The folder's identity (inode, modification and
-//     change time) is compared with the last look; time is measured on the
+//     folder every second. The folder's identity (inode and modification
+//     time) is compared with the last look; time is measured on the
 //     watcher's own monotonic clock, so clocks that differ between machines
 //     do not matter. A folder unchanged for LockStaleAfter belongs to a
 //     holder that stopped beating.
-//   - Breaking is a rename, then a check. The watcher first takes its own
-//     process's only database connection (so it cannot be the holder
-//     itself), renames <db>.lock to a unique name (atomic: only one watcher
+//   - Breaking is a rename, then a check. The watcher makes sure its own
+//     process is not inside a write transaction (it could be the holder
+//     then), renames <db>.lock to a unique name (atomic: only one watcher
 //     wins), and checks that what it moved is the folder it watched. If a new
 //     holder's folder was moved instead (two watchers racing) it is put back.
 //     The moved folder is then removed.
@@ -85,6 +85,7 @@ func (db *DB) holdLock() (release func()) {
 	}
 	host, _ := os.Hostname()
 	owner := fmt.Sprintf("host %s, process %d, since %s", host, os.Getpid(), time.Now().UTC().Format(time.RFC3339))
+	db.holding.Add(1)
 	_ = os.WriteFile(lockOwnerFile(db.Path), []byte(owner), 0o600)
 	stop, done := make(chan struct{}), make(chan struct{})
 	go func() {
@@ -104,6 +105,7 @@ func (db *DB) holdLock() (release func()) {
 	return func() {
 		close(stop)
 		<-done
+		db.holding.Add(-1)
 	}
 }
 
@@ -124,10 +126,11 @@ func (db *DB) stopLockWatch() {
 	}
 }
 
-// lockID identifies one state of the lock folder.
+// lockID identifies one state of the lock folder: a new folder, or a beat
+// of its holder, changes it.
 type lockID struct {
-	ino          uint64
-	mtime, ctime int64
+	ino   uint64
+	mtime int64
 }
 
 func statLock(path string) (lockID, bool) {
@@ -136,7 +139,7 @@ func statLock(path string) (lockID, bool) {
 		return lockID{}, false
 	}
 	id := lockID{mtime: fi.ModTime().UnixNano()}
-	id.ino, id.ctime = fileIDs(fi)
+	id.ino = fileIno(fi)
 	return id, true
 }
 
@@ -167,19 +170,12 @@ func (db *DB) watchLock(w *lockWatch) {
 	}
 }
 
-// breakLock removes the lock folder if it is still the one watched (id),
-// while this process's only connection is held so that this process cannot
-// be its holder. It reports whether the folder was removed.
+// breakLock removes the lock folder if it is still the one watched (id) and
+// this process is not inside a write transaction (then it would be the
+// holder, and beating). It reports whether the folder was removed.
 func (db *DB) breakLock(id lockID, silent time.Duration) bool {
-	sqlDB, err := db.DB.DB()
-	if err != nil {
-		return false
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
-	conn, err := sqlDB.Conn(ctx)
-	cancel()
-	if err != nil {
-		return false // busy here: look again next time
+	if db.holding.Load() > 0 {
+		return false // this process holds the lock and beats: never stale
 	}
 	lock := LockDir(db.Path)
 	owner, _ := os.ReadFile(lockOwnerFile(db.Path))
@@ -190,18 +186,17 @@ func (db *DB) breakLock(id lockID, silent time.Duration) bool {
 	host, _ := os.Hostname()
 	moved := fmt.Sprintf("%s.stale-%s-%d-%d", lock, host, os.Getpid(), time.Now().UnixNano())
 	if err := os.Rename(lock, moved); err != nil {
-		_ = conn.Close()
 		return false
 	}
-	if got, ok := statLock(moved); !ok || got != id {
+	// Compared by modification time only: a rename changes the folder's
+	// change time, and FUSE file systems may give it a new inode number.
+	if got, ok := statLock(moved); !ok || got.mtime != id.mtime {
 		// Another watcher broke the stale lock first and this rename moved
 		// a live holder's folder: give it back.
 		_ = os.Rename(moved, lock)
-		_ = conn.Close()
 		return false
 	}
 	_ = os.Remove(moved)
-	_ = conn.Close()
 
 	holder := strings.TrimSpace(string(owner))
 	if holder == "" {

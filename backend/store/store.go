@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -51,6 +52,8 @@ type DB struct {
 
 	// lockWatch breaks a dot-file lock left by a crashed process (lockwatch.go).
 	lockWatch *lockWatch
+	// holding counts this process's write transactions inside the lock.
+	holding atomic.Int32
 }
 
 // dsnParams are the connection settings that vary with the storage mode.

@@ -1,0 +1,138 @@
+package store_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"banlist/backend/store"
+)
+
+const envHolder = "BANLIST_STORE_LOCK_HOLDER"
+
+// TestLockHolderProcess is not a test: it is the body of the helper process
+// that takes the dot-file lock, writes enough for SQLite to spill changed
+// pages into the database file, says "holding" and waits to be killed.
+func TestLockHolderProcess(t *testing.T) {
+	path := os.Getenv(envHolder)
+	if path == "" {
+		t.Skip("helper process for TestStaleLockOfAKilledProcessIsBroken")
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.Options{Path: path, Shared: true})
+	if err != nil {
+		fmt.Println("open:", err)
+		os.Exit(3)
+	}
+	// A tiny page cache makes SQLite write changed pages into the file
+	// before COMMIT: the kill then leaves a really damaged file behind.
+	db.Exec("PRAGMA cache_size=10")
+	_ = db.WriteTx(ctx, func(tx *gorm.DB) error {
+		for i := range 3000 {
+			if err := tx.Exec(`INSERT INTO settings(key, value) VALUES (?, ?)`, fmt.Sprintf("half-%d", i), strings.Repeat("x", 200)).Error; err != nil {
+				return err
+			}
+		}
+		fmt.Println("holding")
+		time.Sleep(time.Hour)
+		return nil
+	})
+	os.Exit(4)
+}
+
+func TestStaleLockOfAKilledProcessIsBroken(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the 15 s stale-lock bound")
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "team.db")
+	db, err := store.Open(ctx, store.Options{Path: path, Shared: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var before int64
+	db.Raw(`SELECT count(*) FROM settings`).Scan(&before)
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestLockHolderProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(), envHolder+"="+path)
+	out, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	if strings.TrimSpace(line) != "holding" {
+		_ = cmd.Process.Kill()
+		t.Fatalf("helper said %q", line)
+	}
+	if fi, err := os.Stat(path + "-journal"); err != nil || fi.Size() == 0 {
+		t.Fatalf("the holder has no journal to roll back: %v", err)
+	}
+	_ = cmd.Process.Kill() // SIGKILL: nothing is cleaned up
+	_ = cmd.Wait()
+	killed := time.Now()
+	if _, err := os.Stat(store.LockDir(path)); err != nil {
+		t.Fatalf("the killed holder left no lock folder: %v", err)
+	}
+
+	// Writes now fail as busy until this process's watcher breaks the lock.
+	var wrote time.Time
+	for time.Since(killed) < store.LockStaleAfter+10*time.Second {
+		err := db.WriteTx(ctx, func(tx *gorm.DB) error {
+			return tx.Exec(`INSERT INTO settings(key, value) VALUES ('after', 'kill')`).Error
+		})
+		if err == nil {
+			wrote = time.Now()
+			break
+		}
+		if !store.IsBusy(err) {
+			t.Fatalf("write while the stale lock is there: %v (want busy)", err)
+		}
+		if time.Since(killed) < store.LockStaleAfter-2*time.Second {
+			continue
+		}
+	}
+	if wrote.IsZero() {
+		t.Fatalf("no write succeeded within %v of the kill", store.LockStaleAfter+10*time.Second)
+	}
+	if d := wrote.Sub(killed); d < store.LockStaleAfter-time.Second {
+		t.Fatalf("lock broken after %v, before the %v bound: a live holder could have lost it", d, store.LockStaleAfter)
+	}
+	t.Logf("lock recovered %v after the kill", wrote.Sub(killed).Round(100*time.Millisecond))
+
+	var ic string
+	db.Raw(`PRAGMA integrity_check`).Scan(&ic)
+	if ic != "ok" {
+		t.Fatalf("integrity_check = %q", ic)
+	}
+	var half, after int64
+	db.Raw(`SELECT count(*) FROM settings WHERE key LIKE 'half-%'`).Scan(&half)
+	db.Raw(`SELECT count(*) FROM settings`).Scan(&after)
+	if half != 0 || after != before+1 {
+		t.Fatalf("after recovery: %d rows of the killed write, %d rows (want 0 and %d)", half, after, before+1)
+	}
+	// The recovery is recorded in the file for every machine's panel.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		e, _, ok, err := db.LastAudit(ctx, store.AuditLockRecovered)
+		if err == nil && ok {
+			if !strings.Contains(e.Detail, fmt.Sprintf("process %d", cmd.Process.Pid)) || !strings.Contains(e.Detail, "rolled back") {
+				t.Fatalf("recovery detail %q does not name the holder and the rollback", e.Detail)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no lock_recovered audit event (err %v)", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
