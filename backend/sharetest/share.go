@@ -96,9 +96,12 @@ func Start(dir string) (*Share, error) {
 		return nil, fmt.Errorf("sshd did not listen: %w (log in %s)", err, logf.Name())
 	}
 	for _, mp := range []string{s.A, s.B} {
-		// cache=no: each mount asks the server for every attribute and read,
-		// as two machines' clients would have to see each other's writes.
-		opts := "IdentityFile=" + clientKey + ",StrictHostKeyChecking=no,UserKnownHostsFile=/dev/null,LogLevel=ERROR,cache=no"
+		// cache=no,direct_io: each mount asks the server for every attribute
+		// and every read. Without direct_io the kernel's page cache of one
+		// mount serves SQLite stale pages (the dot-file lock, unlike POSIX
+		// locks on NFS, does not invalidate it), and the file was measured
+		// corrupt ("row missing from index"); see docs/SHARED.md.
+		opts := "IdentityFile=" + clientKey + ",StrictHostKeyChecking=no,UserKnownHostsFile=/dev/null,LogLevel=ERROR,cache=no,direct_io"
 		out, err := exec.Command("sshfs", "-p", strconv.Itoa(port), "-o", opts, "root@127.0.0.1:"+s.Server, mp).CombinedOutput()
 		if err != nil {
 			s.Close()
