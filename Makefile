@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/go/bin:/usr/local/go/bin:$(PATH)
 
 WAILS_VERSION := v2.15.0
-APT_PKGS      := libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth x11-apps imagemagick xdotool chromium curl
+APT_PKGS      := libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth x11-apps imagemagick xdotool chromium curl sshfs openssh-server
 BIN           := build/bin/banlist
 TEST_BIN      := build/bin/banlist-test
 GO_FILES       = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './frontend/*')
@@ -13,7 +13,7 @@ GO_FILES       = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' 
 GO_PKGS        = . ./backend/... $(if $(wildcard bench),./bench/...)
 FRONTEND_SRC   = $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: help run serve build test test-go test-frontend test-e2e test-desktop fuzz bench lint deps deps-apt deps-wails deps-npm clean
+.PHONY: help run serve build test test-go test-frontend test-e2e test-desktop test-share fuzz bench lint deps deps-apt deps-wails deps-npm clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -58,7 +58,7 @@ lint: deps-npm frontend/dist/index.html ## gofmt, go vet, vue-tsc
 	go vet $(GO_PKGS)
 	cd frontend && npx vue-tsc --noEmit
 
-test: deps lint test-frontend test-e2e test-desktop fuzz test-go ## everything CI runs
+test: deps lint test-frontend test-e2e test-desktop fuzz test-go test-share ## everything CI runs
 
 FUZZTIME ?= 4s
 FUZZ_TARGETS := ./backend/ipaddr:FuzzParse ./backend/banscsv:FuzzParse ./backend/contacts:FuzzImportCSV \
@@ -78,6 +78,9 @@ test-e2e: deps-npm $(TEST_BIN) ## browser tests: playwright-core + Chromium agai
 test-desktop: deps frontend/dist/index.html ## wails build, then start the window under Xvfb and screenshot it
 	wails build -trimpath -s -skipbindings -m
 	bash .ci/smoke-desktop.sh $(BIN)
+
+test-share: deps-apt $(TEST_BIN) ## two serve processes and the CLI on two sshfs mounts of one folder (root; skipped otherwise)
+	BANLIST_SHARE_TEST=1 BANLIST_BIN=$(CURDIR)/$(TEST_BIN) go test -count=1 -v -run '^TestTwoMachines' ./backend/sharetest/
 
 test-go: frontend/dist/index.html ## Go unit, integration and multi-process tests (race detector on)
 	go test -race -count=1 $(GO_PKGS)

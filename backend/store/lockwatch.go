@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -26,7 +28,9 @@ import (
 //     BEGIN IMMEDIATE until just before COMMIT or ROLLBACK) the process
 //     touches the lock folder's modification time every LockBeatEvery, and
 //     when the transaction begins it writes <db>.lock-owner (host, process,
-//     time) so that others can say whose lock it was. Nothing is ever put
+//     time), removed again before COMMIT, so that others can say whose lock
+//     it was (a lock without that file was taken for a read, or by a process
+//     killed before it wrote it). Nothing is ever put
 //     inside the lock folder: SQLite's rmdir must keep working.
 //   - Everyone watches. Each process that has the file open checks the lock
 //     folder every second. The folder's identity (inode and modification
@@ -40,6 +44,9 @@ import (
 //     wins), and checks that what it moved is the folder it watched. If a new
 //     holder's folder was moved instead (two watchers racing) it is put back.
 //     The moved folder is then removed.
+//   - The watch starts before the file is first read, so a process that
+//     starts while a crashed one's lock is still there recovers it instead
+//     of failing to open the file.
 //   - SQLite rolls back. The next transaction, in any process, finds the
 //     dead holder's hot journal (<db>-journal) with no lock held and rolls it
 //     back before reading; SQLite 3.54's dot-file VFS reports "no reserved
@@ -68,13 +75,55 @@ func lockOwnerFile(path string) string { return path + ".lock-owner" }
 // AuditLockRecovered is the audit kind of a broken stale lock.
 const AuditLockRecovered = "lock_recovered"
 
+// lockWatch watches one file's lock folder for the whole life of its DB.
 type lockWatch struct {
-	stop chan struct{}
-	done chan struct{}
+	path    string
+	holding atomic.Int32 // this process's write transactions inside the lock
+	stop    chan struct{}
+	done    chan struct{}
+
+	mu      sync.Mutex
+	db      *DB      // set once the file is open; recoveries are recorded there
+	pending []string // recoveries made before that
+}
+
+// watchLockOf starts watching path's lock folder.
+func watchLockOf(path string) *lockWatch {
+	w := &lockWatch{path: path, stop: make(chan struct{}), done: make(chan struct{})}
+	go w.run()
+	return w
+}
+
+// attach gives the watch the open database and records the recoveries
+// made while it was being opened.
+func (w *lockWatch) attach(db *DB) {
+	w.mu.Lock()
+	w.db = db
+	pending := w.pending
+	w.pending = nil
+	w.mu.Unlock()
+	for _, detail := range pending {
+		w.record(detail)
+	}
+}
+
+// close stops the watch; it is safe on nil and more than once.
+func (w *lockWatch) close() {
+	if w == nil {
+		return
+	}
+	w.mu.Lock()
+	select {
+	case <-w.stop:
+	default:
+		close(w.stop)
+	}
+	w.mu.Unlock()
+	<-w.done
 }
 
 // dotLocked reports whether this file uses the dot-file lock.
-func (db *DB) dotLocked() bool { return db.Shared && db.Lock == LockDotfile }
+func (db *DB) dotLocked() bool { return db.Shared && db.Lock == LockDotfile && db.lockWatch != nil }
 
 // holdLock is called right after BEGIN IMMEDIATE succeeded: this process
 // holds the lock folder. It records the owner and beats until the returned
@@ -83,9 +132,10 @@ func (db *DB) holdLock() (release func()) {
 	if !db.dotLocked() {
 		return func() {}
 	}
+	w := db.lockWatch
+	w.holding.Add(1)
 	host, _ := os.Hostname()
 	owner := fmt.Sprintf("host %s, process %d, since %s", host, os.Getpid(), time.Now().UTC().Format(time.RFC3339))
-	db.holding.Add(1)
 	_ = os.WriteFile(lockOwnerFile(db.Path), []byte(owner), 0o600)
 	stop, done := make(chan struct{}), make(chan struct{})
 	go func() {
@@ -105,24 +155,9 @@ func (db *DB) holdLock() (release func()) {
 	return func() {
 		close(stop)
 		<-done
-		db.holding.Add(-1)
-	}
-}
-
-func (db *DB) startLockWatch() {
-	if !db.dotLocked() {
-		return
-	}
-	w := &lockWatch{stop: make(chan struct{}), done: make(chan struct{})}
-	db.lockWatch = w
-	go db.watchLock(w)
-}
-
-func (db *DB) stopLockWatch() {
-	if w := db.lockWatch; w != nil {
-		db.lockWatch = nil
-		close(w.stop)
-		<-w.done
+		// Still inside the lock: no one else can have written the file.
+		_ = os.Remove(lockOwnerFile(db.Path))
+		w.holding.Add(-1)
 	}
 }
 
@@ -138,12 +173,10 @@ func statLock(path string) (lockID, bool) {
 	if err != nil || !fi.IsDir() {
 		return lockID{}, false
 	}
-	id := lockID{mtime: fi.ModTime().UnixNano()}
-	id.ino = fileIno(fi)
-	return id, true
+	return lockID{ino: fileIno(fi), mtime: fi.ModTime().UnixNano()}, true
 }
 
-func (db *DB) watchLock(w *lockWatch) {
+func (w *lockWatch) run() {
 	defer close(w.done)
 	t := time.NewTicker(lockLookEvery)
 	defer t.Stop()
@@ -155,15 +188,14 @@ func (db *DB) watchLock(w *lockWatch) {
 			return
 		case <-t.C:
 		}
-		id, ok := statLock(LockDir(db.Path))
+		id, ok := statLock(LockDir(w.path))
 		switch {
 		case !ok:
 			seen, since = lockID{}, time.Time{}
 		case id != seen:
 			seen, since = id, time.Now()
 		case time.Since(since) >= LockStaleAfter:
-			silent := time.Since(since)
-			if db.breakLock(id, silent) {
+			if w.breakLock(id, time.Since(since)) {
 				seen, since = lockID{}, time.Time{}
 			}
 		}
@@ -173,14 +205,14 @@ func (db *DB) watchLock(w *lockWatch) {
 // breakLock removes the lock folder if it is still the one watched (id) and
 // this process is not inside a write transaction (then it would be the
 // holder, and beating). It reports whether the folder was removed.
-func (db *DB) breakLock(id lockID, silent time.Duration) bool {
-	if db.holding.Load() > 0 {
-		return false // this process holds the lock and beats: never stale
+func (w *lockWatch) breakLock(id lockID, silent time.Duration) bool {
+	if w.holding.Load() > 0 {
+		return false
 	}
-	lock := LockDir(db.Path)
-	owner, _ := os.ReadFile(lockOwnerFile(db.Path))
+	lock := LockDir(w.path)
+	owner, _ := os.ReadFile(lockOwnerFile(w.path))
 	hot := false
-	if fi, err := os.Stat(db.Path + "-journal"); err == nil && fi.Size() > 0 {
+	if fi, err := os.Stat(w.path + "-journal"); err == nil && fi.Size() > 0 {
 		hot = true
 	}
 	host, _ := os.Hostname()
@@ -206,16 +238,30 @@ func (db *DB) breakLock(id lockID, silent time.Duration) bool {
 	if hot {
 		detail += " SQLite rolled back the write that process left unfinished."
 	}
-	slog.Warn("broke a stale database lock", "path", db.Path, "holder", holder, "silent", silent.Round(time.Second), "hot_journal", hot)
+	slog.Warn("broke a stale database lock", "path", w.path, "holder", holder, "silent", silent.Round(time.Second), "hot_journal", hot)
+	w.mu.Lock()
+	if w.db == nil {
+		w.pending = append(w.pending, detail)
+		w.mu.Unlock()
+		return true
+	}
+	w.mu.Unlock()
+	w.record(detail)
+	return true
+}
+
+// record writes a lock_recovered audit event. This write is the first to
+// take the lock after the break, in this process at least: SQLite rolls the
+// hot journal back before it.
+func (w *lockWatch) record(detail string) {
+	host, _ := os.Hostname()
 	actx := actor.With(context.Background(), actor.Actor{Name: "banlist", Source: "lock-watch", Remote: host})
-	wctx, cancel := context.WithTimeout(actx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(actx, 30*time.Second)
 	defer cancel()
-	// This write is the first to take the lock after the break, in this
-	// process at least: SQLite rolls the hot journal back before it.
-	if err := db.Write(wctx, func(tx *gorm.DB) error {
-		return db.RecordAudit(wctx, tx, AuditEntry{Kind: AuditLockRecovered, Target: db.Path, Detail: detail})
+	db := w.db
+	if err := db.Write(ctx, func(tx *gorm.DB) error {
+		return db.RecordAudit(ctx, tx, AuditEntry{Kind: AuditLockRecovered, Target: db.Path, Detail: detail})
 	}); err != nil && !errors.Is(err, context.Canceled) {
 		slog.Warn("record the lock recovery", "err", err)
 	}
-	return true
 }

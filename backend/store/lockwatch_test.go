@@ -136,3 +136,36 @@ func TestStaleLockOfAKilledProcessIsBroken(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// A process that starts while a crashed process's lock is still on the file
+// waits for the bound, breaks it and opens the file.
+func TestOpenRecoversAStaleLockFoundAtStart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the 15 s stale-lock bound")
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "team.db")
+	db, err := store.Open(ctx, store.Options{Path: path, Shared: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	// What a process killed between its mkdir and its first beat leaves.
+	if err := os.Mkdir(store.LockDir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	db, err = store.Open(ctx, store.Options{Path: path})
+	if err != nil {
+		t.Fatalf("open with a stale lock on the file: %v", err)
+	}
+	defer db.Close()
+	took := time.Since(start)
+	if took < store.LockStaleAfter-time.Second || took > store.LockStaleAfter+8*time.Second {
+		t.Fatalf("open took %v; want about the %v bound", took, store.LockStaleAfter)
+	}
+	e, _, ok, err := db.LastAudit(ctx, store.AuditLockRecovered)
+	if err != nil || !ok || !strings.Contains(e.Detail, "unknown process") {
+		t.Fatalf("recovery at open not recorded: %+v %v %v", e, ok, err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -163,7 +164,13 @@ func decideMode(ctx context.Context, opts Options) (lock string, err error) {
 		return "", err
 	}
 	defer closeGorm(probe)
-	rec, err := readMode(ctx, probe)
+	// Waits out a crashed process's lock: the lock watch, already running,
+	// breaks it after LockStaleAfter.
+	var rec Mode
+	err = Retry(ctx, openRetry, func() (err error) {
+		rec, err = readMode(ctx, probe)
+		return err
+	})
 	if err != nil {
 		return "", fmt.Errorf("open database %s: %w", opts.Path, Classify(err))
 	}
@@ -187,6 +194,9 @@ func decideMode(ctx context.Context, opts Options) (lock string, err error) {
 	}
 	return SharedLock(), nil
 }
+
+// openRetry outlasts a stale dot-file lock found when a file is opened.
+var openRetry = RetryPolicy{Attempts: 20, Budget: LockStaleAfter + 10*time.Second, First: 25 * time.Millisecond, MaxDelay: 2 * time.Second}
 
 func closeGorm(g *gorm.DB) {
 	if sqlDB, err := g.DB(); err == nil {

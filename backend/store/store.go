@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -52,8 +51,6 @@ type DB struct {
 
 	// lockWatch breaks a dot-file lock left by a crashed process (lockwatch.go).
 	lockWatch *lockWatch
-	// holding counts this process's write transactions inside the lock.
-	holding atomic.Int32
 }
 
 // dsnParams are the connection settings that vary with the storage mode.
@@ -135,6 +132,26 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if err := createPrivate(opts.Path); err != nil {
 		return nil, err
 	}
+	// Watch for a crashed process's dot-file lock from the first read on.
+	var watch *lockWatch
+	if SharedLock() == LockDotfile {
+		watch = watchLockOf(opts.Path)
+	}
+	db, err := open(ctx, opts, watch)
+	if err != nil || db.Lock != LockDotfile {
+		watch.close()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if db.Lock == LockDotfile {
+		watch.attach(db)
+	}
+	return db, nil
+}
+
+// open decides the storage mode, connects and migrates.
+func open(ctx context.Context, opts Options, watch *lockWatch) (*DB, error) {
 	lock, err := decideMode(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -145,6 +162,9 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		return nil, err
 	}
 	db := &DB{DB: gdb, Path: opts.Path, Shared: opts.Shared, Lock: lock, Clock: opts.Clock}
+	if lock == LockDotfile {
+		db.lockWatch = watch
+	}
 	if err := db.checkIsSQLite(ctx); err != nil {
 		closeGorm(gdb)
 		return nil, err
@@ -159,18 +179,26 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 			return nil, fmt.Errorf("record the shared mode in %s: %w", opts.Path, Classify(err))
 		}
 	}
-	db.startLockWatch()
 	return db, nil
 }
 
 // connect opens one GORM connection pool of a single connection on dsn.
 func connect(dsn string, opts Options) (*gorm.DB, error) {
-	gdb, err := gorm.Open(sqlite.Open(dsn), &gorm.Config{
-		NowFunc:         opts.Clock.Now,
-		TranslateError:  true,
-		Logger:          logger.Default.LogMode(logger.Silent),
-		PrepareStmt:     false,
-		CreateBatchSize: 500,
+	// Connecting already reads the file (and on a shared file takes the
+	// lock): wait out a crashed process's lock, which the watch breaks.
+	var gdb *gorm.DB
+	err := Retry(context.Background(), openRetry, func() (err error) {
+		gdb, err = gorm.Open(sqlite.Open(dsn), &gorm.Config{
+			NowFunc:         opts.Clock.Now,
+			TranslateError:  true,
+			Logger:          logger.Default.LogMode(logger.Silent),
+			PrepareStmt:     false,
+			CreateBatchSize: 500,
+		})
+		if err != nil && gdb != nil {
+			closeGorm(gdb)
+		}
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", opts.Path, Classify(err))
@@ -249,7 +277,7 @@ func (db *DB) CheckWritable(ctx context.Context) error {
 
 // Close stops the lock watch and closes the underlying connection.
 func (db *DB) Close() error {
-	db.stopLockWatch()
+	db.lockWatch.close()
 	sqlDB, err := db.DB.DB()
 	if err != nil {
 		return err

@@ -9,6 +9,12 @@ export interface Info {
   bans: number
   activeBans: number
   operator: string
+  /** The mode recorded in the file itself, which every process honours. */
+  storage: { shared: boolean; lock: string; setAt: number; setBy: string; journal: string }
+  /** Where the file lives (statfs) and what that means. */
+  fileSystem: { kind: 'local' | 'network' | 'fuse' | 'unknown'; name: string; meaning: string }
+  /** The last stale lock (left by a crashed process) broken on this file; `at` is UTC Unix ms. */
+  lockRecovery?: { at: number; detail: string }
 }
 
 export interface ImportResult {
