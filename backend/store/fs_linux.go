@@ -48,7 +48,7 @@ func detectFS(path string) (kind, name string) {
 	case magicFUSE:
 		return FSFuse, fuseType(dir)
 	case magicExt:
-		return FSLocal, "ext4"
+		return FSLocal, "ext2/3/4"
 	case magicXFS:
 		return FSLocal, "xfs"
 	case magicBtrfs:
