@@ -132,19 +132,29 @@ func TestTwoMachinesOnAShareLoseNothing(t *testing.T) {
 			}
 		}()
 	}
-	// The CLI reads through the other mount meanwhile.
+	// The CLI exports and imports contacts (one transaction of 10 rows each)
+	// through the other mount meanwhile.
+	sample := filepath.Join(moduleRoot(t), "docs", "samples", "contacts.csv")
+	imports := 0
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		for {
+		for i := 0; ; i++ {
 			select {
 			case <-stop:
 				return
 			case <-time.After(time.Second):
 			}
-			out, err := exec.Command(bin(t), "export", "bans", "--db", dbB, "--settings", filepath.Join(sh.Dir, "cli.json")).CombinedOutput()
-			if err != nil && !strings.Contains(string(out), "locked") {
-				ack.bad(fmt.Sprintf("cli export: %v: %s", err, out))
+			args := []string{"export", "bans", "--db", dbB}
+			if i%2 == 1 {
+				args = []string{"import", "contacts", sample, "--db", dbB}
+			}
+			out, err := exec.Command(bin(t), append(args, "--settings", filepath.Join(sh.Dir, "cli.json"))...).CombinedOutput()
+			switch {
+			case err == nil && i%2 == 1:
+				imports++
+			case err != nil && !strings.Contains(string(out), "locked"):
+				ack.bad(fmt.Sprintf("cli %s: %v: %s", args[0], err, out))
 			}
 		}
 	}()
@@ -250,6 +260,11 @@ func TestTwoMachinesOnAShareLoseNothing(t *testing.T) {
 	for _, r := range rows {
 		got[r.ID] = r
 	}
+	var contacts int64
+	db.Raw(`SELECT count(*) FROM contacts`).Scan(&contacts)
+	if contacts != int64(10*imports) {
+		t.Errorf("%d CLI imports of 10 contacts acknowledged, %d contacts stored", imports, contacts)
+	}
 	missing := 0
 	for id, target := range ack.bans {
 		r, ok := got[id]
@@ -266,11 +281,24 @@ func TestTwoMachinesOnAShareLoseNothing(t *testing.T) {
 	for _, f := range ack.fives {
 		t.Errorf("a client saw: %s", f)
 	}
-	t.Logf("%d bans, %d renewals, %d unbans acknowledged; %d stored; %d busy answers; %d requests lost with the killed process",
-		len(ack.bans), sum(ack.renewals), len(ack.unbanned), len(rows), ack.busy, ack.lost)
+	t.Logf("%d bans, %d renewals, %d unbans, %d CLI imports acknowledged; %d bans stored; %d busy answers; %d requests lost with the killed process",
+		len(ack.bans), sum(ack.renewals), len(ack.unbanned), imports, len(rows), ack.busy, ack.lost)
+	if imports == 0 {
+		t.Error("no CLI import succeeded")
+	}
 	if len(ack.bans) < 20 {
 		t.Errorf("only %d bans acknowledged: the load did not run", len(ack.bans))
 	}
+}
+
+// moduleRoot is the folder holding go.mod.
+func moduleRoot(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
+	if err != nil {
+		t.Fatalf("go list -m: %v", err)
+	}
+	return strings.TrimSpace(string(out))
 }
 
 func sum(m map[int64]int) int {
