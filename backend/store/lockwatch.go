@@ -60,6 +60,9 @@ import (
 // read holding the lock for longer than LockStaleAfter could be interrupted
 // (a read never changes the file). Both are far beyond the milliseconds a
 // banlist transaction takes.
+//
+// The bound is LockStaleAfter unless Options.LockStaleAfter says otherwise
+// (tests that kill many holders use a shorter one); the beat is 2/15 of it.
 const (
 	LockStaleAfter = 15 * time.Second
 	LockBeatEvery  = 2 * time.Second
@@ -78,7 +81,9 @@ const AuditLockRecovered = "lock_recovered"
 // lockWatch watches one file's lock folder for the whole life of its DB.
 type lockWatch struct {
 	path    string
-	holding atomic.Int32 // this process's write transactions inside the lock
+	stale   time.Duration // a folder unchanged this long is broken
+	beat    time.Duration // how often a holder touches its folder
+	holding atomic.Int32  // this process's write transactions inside the lock
 	stop    chan struct{}
 	done    chan struct{}
 
@@ -87,9 +92,13 @@ type lockWatch struct {
 	pending []string // recoveries made before that
 }
 
-// watchLockOf starts watching path's lock folder.
-func watchLockOf(path string) *lockWatch {
-	w := &lockWatch{path: path, stop: make(chan struct{}), done: make(chan struct{})}
+// watchLockOf starts watching path's lock folder; stale 0 means LockStaleAfter.
+func watchLockOf(path string, stale time.Duration) *lockWatch {
+	if stale <= 0 {
+		stale = LockStaleAfter
+	}
+	w := &lockWatch{path: path, stale: stale, beat: stale * 2 / 15, // LockBeatEvery at the default bound
+		stop: make(chan struct{}), done: make(chan struct{})}
 	go w.run()
 	return w
 }
@@ -140,7 +149,7 @@ func (db *DB) holdLock() (release func()) {
 	stop, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
-		t := time.NewTicker(LockBeatEvery)
+		t := time.NewTicker(w.beat)
 		defer t.Stop()
 		for {
 			select {
@@ -178,7 +187,7 @@ func statLock(path string) (lockID, bool) {
 
 func (w *lockWatch) run() {
 	defer close(w.done)
-	t := time.NewTicker(lockLookEvery)
+	t := time.NewTicker(min(lockLookEvery, w.beat))
 	defer t.Stop()
 	var seen lockID
 	var since time.Time
@@ -194,7 +203,7 @@ func (w *lockWatch) run() {
 			seen, since = lockID{}, time.Time{}
 		case id != seen:
 			seen, since = id, time.Now()
-		case time.Since(since) >= LockStaleAfter:
+		case time.Since(since) >= w.stale:
 			if w.breakLock(id, time.Since(since)) {
 				seen, since = lockID{}, time.Time{}
 			}

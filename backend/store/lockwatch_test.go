@@ -16,7 +16,11 @@ import (
 	"banlist/backend/store"
 )
 
-const envHolder = "BANLIST_STORE_LOCK_HOLDER"
+const (
+	envHolder  = "BANLIST_STORE_LOCK_HOLDER"
+	envHoldFor = "BANLIST_STORE_HOLD_FOR" // how long the helper holds the lock; default an hour
+	envStale   = "BANLIST_STORE_STALE"    // its Options.LockStaleAfter
+)
 
 // TestLockHolderProcess is not a test: it is the body of the helper process
 // that takes the dot-file lock, writes enough for SQLite to spill changed
@@ -27,7 +31,9 @@ func TestLockHolderProcess(t *testing.T) {
 		t.Skip("helper process for TestStaleLockOfAKilledProcessIsBroken")
 	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Options{Path: path, Shared: true})
+	holdFor, _ := time.ParseDuration(os.Getenv(envHoldFor))
+	stale, _ := time.ParseDuration(os.Getenv(envStale))
+	db, err := store.Open(ctx, store.Options{Path: path, Shared: true, LockStaleAfter: stale})
 	if err != nil {
 		fmt.Println("open:", err)
 		os.Exit(3)
@@ -35,17 +41,25 @@ func TestLockHolderProcess(t *testing.T) {
 	// A tiny page cache makes SQLite write changed pages into the file
 	// before COMMIT: the kill then leaves a really damaged file behind.
 	db.Exec("PRAGMA cache_size=10")
-	_ = db.WriteTx(ctx, func(tx *gorm.DB) error {
+	err = db.WriteTx(ctx, func(tx *gorm.DB) error {
 		for i := range 3000 {
 			if err := tx.Exec(`INSERT INTO settings(key, value) VALUES (?, ?)`, fmt.Sprintf("half-%d", i), strings.Repeat("x", 200)).Error; err != nil {
 				return err
 			}
 		}
 		fmt.Println("holding")
-		time.Sleep(time.Hour)
+		if holdFor == 0 {
+			holdFor = time.Hour
+		}
+		time.Sleep(holdFor)
 		return nil
 	})
-	os.Exit(4)
+	if err != nil {
+		fmt.Println("commit:", err)
+		os.Exit(5)
+	}
+	fmt.Println("committed")
+	os.Exit(0)
 }
 
 func TestStaleLockOfAKilledProcessIsBroken(t *testing.T) {
@@ -167,5 +181,56 @@ func TestOpenRecoversAStaleLockFoundAtStart(t *testing.T) {
 	e, _, ok, err := db.LastAudit(ctx, store.AuditLockRecovered)
 	if err != nil || !ok || !strings.Contains(e.Detail, "unknown process") {
 		t.Fatalf("recovery at open not recorded: %+v %v %v", e, ok, err)
+	}
+}
+
+// A live holder beats, so its lock is never broken however long it holds it:
+// here three times the bound, while this process keeps trying to write.
+func TestALiveHoldersLockIsNeverBroken(t *testing.T) {
+	ctx := context.Background()
+	const stale = 2 * time.Second
+	path := filepath.Join(t.TempDir(), "team.db")
+	db, err := store.Open(ctx, store.Options{Path: path, Shared: true, LockStaleAfter: stale})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestLockHolderProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(), envHolder+"="+path, envHoldFor+"="+(3*stale).String(), envStale+"="+stale.String())
+	out, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	r := bufio.NewReader(out)
+	if line, _ := r.ReadString('\n'); strings.TrimSpace(line) != "holding" {
+		t.Fatalf("helper said %q", line)
+	}
+	held := time.Now()
+	err = db.WriteTx(ctx, func(tx *gorm.DB) error {
+		return tx.Exec(`INSERT INTO settings(key, value) VALUES ('after', 'holder')`).Error
+	})
+	for store.IsBusy(err) && time.Since(held) < 6*stale {
+		err = db.WriteTx(ctx, func(tx *gorm.DB) error {
+			return tx.Exec(`INSERT INTO settings(key, value) VALUES ('after', 'holder')`).Error
+		})
+	}
+	if err != nil {
+		t.Fatalf("write after the holder: %v", err)
+	}
+	if waited := time.Since(held); waited < 3*stale-500*time.Millisecond {
+		t.Fatalf("wrote %v after the holder took the lock, before it let go (%v): its lock was broken", waited, 3*stale)
+	}
+	if line, _ := r.ReadString('\n'); strings.TrimSpace(line) != "committed" {
+		t.Fatalf("the holder's commit: %q", line)
+	}
+	var half int64
+	db.Raw(`SELECT count(*) FROM settings WHERE key LIKE 'half-%'`).Scan(&half)
+	if half != 3000 {
+		t.Fatalf("the live holder's 3000 rows: %d in the file", half)
+	}
+	if _, _, ok, _ := db.LastAudit(ctx, store.AuditLockRecovered); ok {
+		t.Fatal("a lock_recovered event was recorded for a live holder")
 	}
 }

@@ -167,7 +167,7 @@ func decideMode(ctx context.Context, opts Options) (lock string, err error) {
 	// Waits out a crashed process's lock: the lock watch, already running,
 	// breaks it after LockStaleAfter.
 	var rec Mode
-	err = Retry(ctx, openRetry, func() (err error) {
+	err = Retry(ctx, openRetry(opts), func() (err error) {
 		rec, err = readMode(ctx, probe)
 		return err
 	})
@@ -196,7 +196,13 @@ func decideMode(ctx context.Context, opts Options) (lock string, err error) {
 }
 
 // openRetry outlasts a stale dot-file lock found when a file is opened.
-var openRetry = RetryPolicy{Attempts: 20, Budget: LockStaleAfter + 10*time.Second, First: 25 * time.Millisecond, MaxDelay: 2 * time.Second}
+func openRetry(opts Options) RetryPolicy {
+	stale := opts.LockStaleAfter
+	if stale <= 0 {
+		stale = LockStaleAfter
+	}
+	return RetryPolicy{Attempts: 20, Budget: stale + 10*time.Second, First: 25 * time.Millisecond, MaxDelay: 2 * time.Second}
+}
 
 func closeGorm(g *gorm.DB) {
 	if sqlDB, err := g.DB(); err == nil {

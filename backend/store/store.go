@@ -35,6 +35,10 @@ type Options struct {
 	// CreateFolder creates the file's folder if it is missing. Only the
 	// default location is created; a folder the user chose must exist.
 	CreateFolder bool
+	// LockStaleAfter is how long a shared file's dot-file lock may stay
+	// unchanged before this process breaks it (lockwatch.go). Defaults to
+	// LockStaleAfter (15 s); every process on a file should use the same.
+	LockStaleAfter time.Duration
 	// BusyTimeout is how long SQLite waits for another process's lock before
 	// returning SQLITE_BUSY. Defaults to 5 s.
 	BusyTimeout time.Duration
@@ -135,7 +139,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	// Watch for a crashed process's dot-file lock from the first read on.
 	var watch *lockWatch
 	if SharedLock() == LockDotfile {
-		watch = watchLockOf(opts.Path)
+		watch = watchLockOf(opts.Path, opts.LockStaleAfter)
 	}
 	db, err := open(ctx, opts, watch)
 	if err != nil || db.Lock != LockDotfile {
@@ -187,7 +191,7 @@ func connect(dsn string, opts Options) (*gorm.DB, error) {
 	// Connecting already reads the file (and on a shared file takes the
 	// lock): wait out a crashed process's lock, which the watch breaks.
 	var gdb *gorm.DB
-	err := Retry(context.Background(), openRetry, func() (err error) {
+	err := Retry(context.Background(), openRetry(opts), func() (err error) {
 		gdb, err = gorm.Open(sqlite.Open(dsn), &gorm.Config{
 			NowFunc:         opts.Clock.Now,
 			TranslateError:  true,
