@@ -56,7 +56,7 @@ func (s *Service) CreateDatabase(ctx context.Context, path string, shared bool) 
 	info, err := s.switchTo(ctx, path, shared)
 	if err != nil {
 		// Leave nothing behind from a failed creation.
-		for _, suffix := range []string{"", "-journal", "-wal", "-shm"} {
+		for _, suffix := range []string{"", "-journal", "-wal", "-shm", ".lock-owner"} {
 			_ = os.Remove(path + suffix)
 		}
 	}
