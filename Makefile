@@ -5,7 +5,7 @@ export PATH := $(HOME)/go/bin:/usr/local/go/bin:$(PATH)
 
 WAILS_VERSION := v2.15.0
 APT_PKGS      := libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth x11-apps imagemagick xdotool chromium curl \
-                 crowdsec-firewall-bouncer ipset iptables nftables iproute2
+                 crowdsec-firewall-bouncer ipset iptables nftables iproute2 sshfs openssh-server
 BIN           := build/bin/banlist
 TEST_BIN      := build/bin/banlist-test
 GO_FILES       = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './frontend/*')
@@ -14,7 +14,7 @@ GO_FILES       = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' 
 GO_PKGS        = . ./backend/... $(if $(wildcard bench),./bench/...)
 FRONTEND_SRC   = $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: help gen run serve build test test-go test-frontend test-e2e test-desktop test-enforce fuzz bench lint deps deps-apt deps-wails deps-npm clean
+.PHONY: help gen run serve build test test-go test-frontend test-e2e test-desktop test-enforce test-share fuzz bench lint deps deps-apt deps-wails deps-npm clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -62,7 +62,7 @@ lint: deps-npm frontend/dist/index.html ## gofmt, go vet, vue-tsc
 	go vet $(GO_PKGS)
 	cd frontend && npx vue-tsc --noEmit
 
-test: deps lint test-frontend test-e2e test-desktop test-enforce fuzz test-go ## everything CI runs
+test: deps lint test-frontend test-e2e test-desktop test-enforce fuzz test-go test-share ## everything CI runs
 
 FUZZTIME ?= 4s
 FUZZ_TARGETS := ./backend/ipaddr:FuzzParse ./backend/banscsv:FuzzParse ./backend/contacts:FuzzImportCSV \
@@ -85,6 +85,9 @@ test-desktop: deps frontend/dist/index.html ## wails build, then start the windo
 
 test-enforce: deps-apt $(TEST_BIN) ## real packets: banlist serve + Debian's firewall bouncer in two network namespaces (root; skips otherwise)
 	BANLIST_BIN=$(CURDIR)/$(TEST_BIN) go test -count=1 -v -run '^TestFirewallBouncerEnforcesBans$$' ./backend/netlab
+
+test-share: deps-apt $(TEST_BIN) ## two serve processes and the CLI on two sshfs mounts of one folder (root; skipped otherwise)
+	BANLIST_SHARE_TEST=1 BANLIST_BIN=$(CURDIR)/$(TEST_BIN) go test -count=1 -v -run '^TestTwoMachines' ./backend/sharetest/
 
 test-go: frontend/dist/index.html ## Go unit, integration and multi-process tests (race detector on)
 	go test -race -count=1 $(GO_PKGS)

@@ -103,8 +103,15 @@ func Writer(ctx context.Context, path, name string, index int, dur time.Duration
 // Writers runs procs writer children on a new shared file in dir for dur,
 // then checks every acknowledged operation against the file.
 func Writers(ctx context.Context, self, dir string, procs int, dur time.Duration) (WriterResult, error) {
+	return writersOn(ctx, self, []string{dir}, procs, dur)
+}
+
+// writersOn is Writers with the file reached through several folders (the
+// mounts of one network share): writer i opens it through dirs[i%len(dirs)].
+func writersOn(ctx context.Context, self string, dirs []string, procs int, dur time.Duration) (WriterResult, error) {
 	res := WriterResult{Procs: procs}
-	path := filepath.Join(dir, fmt.Sprintf("writers-%d.db", procs))
+	name := fmt.Sprintf("writers-%d.db", procs)
+	path := filepath.Join(dirs[0], name)
 	db, err := store.Open(ctx, store.Options{Path: path, Shared: true})
 	if err != nil {
 		return res, err
@@ -121,8 +128,9 @@ func Writers(ctx context.Context, self, dir string, procs int, dur time.Duration
 	}
 	kids := make([]*child, procs)
 	for i := range kids {
-		name := fmt.Sprintf("writer-%d", i+1)
-		cmd := exec.CommandContext(ctx, self, "writer", "-db", path, "-name", name, "-index", fmt.Sprint(i+1), "-dur", dur.String())
+		writer := fmt.Sprintf("writer-%d", i+1)
+		via := filepath.Join(dirs[i%len(dirs)], name)
+		cmd := exec.CommandContext(ctx, self, "writer", "-db", via, "-name", writer, "-index", fmt.Sprint(i+1), "-dur", dur.String())
 		stdin, err := cmd.StdinPipe()
 		if err != nil {
 			return res, err

@@ -163,6 +163,7 @@ func Table(r *Report, prev *Report) string {
 			w("  %5d %8.0f %8s %8s %8d %5d %8d %12s\n", x.Procs, x.OpsPerSec, f1(x.Latency.Median), f1(x.Latency.P99), x.Errors, x.Lost, x.Unacked, pv)
 		}
 	}
+	b.WriteString(p3ShareTable(r))
 	if a := r.P4; a != nil {
 		w("\nP4 app\n")
 		for _, bin := range a.Binaries {
@@ -226,6 +227,7 @@ func Markdown(r *Report, prev *Report) string {
 	if len(r.P3) > 0 {
 		p3(&b, r, prev)
 	}
+	p3Share(&b, r)
 	if r.P4 != nil {
 		p4(&b, r, prev)
 	}

@@ -39,12 +39,14 @@ type Options struct {
 
 // Report is everything one run measured.
 type Report struct {
-	Machine  Machine         `json:"machine"`
-	Dataset  *Dataset        `json:"dataset,omitempty"`
-	P1       []QueryResult   `json:"p1,omitempty"`
-	Insert   *InsertCost     `json:"insert,omitempty"`
-	P2       *CheckResults   `json:"p2,omitempty"`
-	P3       []WriterResult  `json:"p3,omitempty"`
+	Machine Machine        `json:"machine"`
+	Dataset *Dataset       `json:"dataset,omitempty"`
+	P1      []QueryResult  `json:"p1,omitempty"`
+	Insert  *InsertCost    `json:"insert,omitempty"`
+	P2      *CheckResults  `json:"p2,omitempty"`
+	P3      []WriterResult `json:"p3,omitempty"`
+	// P3Share is P3 through two sshfs mounts of one folder (bench/p3share.go).
+	P3Share  []WriterResult  `json:"p3Share,omitempty"`
 	P4       *AppResults     `json:"p4,omitempty"`
 	P5       *EnforceResults `json:"p5,omitempty"`
 	Problems []string        `json:"problems,omitempty"`
@@ -163,6 +165,9 @@ func Run(ctx context.Context, opts Options) *Report {
 			logf("P3 %d: %.0f ops/s p50 %.1f ms p99 %.1f ms errors %d lost %d", n, res.OpsPerSec, ms(res.Latency.Median), ms(res.Latency.P99), res.Errors, res.Lost)
 			r.P3 = append(r.P3, res)
 		}
+	}
+	if opts.want("p3share") {
+		r.P3Share = runShareWriters(ctx, opts, tmp, problem)
 	}
 	if opts.want("p4") {
 		logf("P4: the app")

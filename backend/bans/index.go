@@ -212,10 +212,7 @@ func (s *Service) refresh(ctx context.Context, poll bool) (*index, error) {
 		poll = false // another caller just polled
 	}
 	if poll {
-		var v int64
-		err := s.read(ctx, "check the ban list for changes", func(db *gorm.DB) error {
-			return db.Raw("PRAGMA data_version").Scan(&v).Error
-		})
+		v, err := s.changeVersion(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -246,6 +243,24 @@ func (s *Service) refresh(ctx context.Context, poll bool) (*index, error) {
 		s.notify()
 	}
 	return ix, nil
+}
+
+// changeVersion returns a number that moves when another process commits.
+// On a shared file it is the header's change counter, read without SQLite's
+// lock (PRAGMA data_version would create and remove the lock folder on the
+// share four times a second in every process); locally it is data_version.
+func (s *Service) changeVersion(ctx context.Context) (int64, error) {
+	if s.db.Shared {
+		c, err := s.db.ChangeCounter(ctx)
+		if err == nil {
+			return int64(c), nil
+		}
+	}
+	var v int64
+	err := s.read(ctx, "check the ban list for changes", func(db *gorm.DB) error {
+		return db.Raw("PRAGMA data_version").Scan(&v).Error
+	})
+	return v, err
 }
 
 // load reads the change stamp and, if it moved (or the clock went back),

@@ -135,7 +135,7 @@ func (f *dbFlags) open(ctx context.Context) (*service.Service, error) {
 		}
 		slog.Info("loaded demo contacts into a new database", "contacts", demo.DefaultSize, "bans", len(demo.Blocked()))
 	}
-	slog.Info("database open", "path", f.path, "shared", f.shared)
+	slog.Info("database open", "path", f.path, "shared", db.Shared, "lock", db.Lock)
 	return svc, nil
 }
 

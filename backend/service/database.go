@@ -56,7 +56,7 @@ func (s *Service) CreateDatabase(ctx context.Context, path string, shared bool) 
 	info, err := s.switchTo(ctx, path, shared)
 	if err != nil {
 		// Leave nothing behind from a failed creation.
-		for _, suffix := range []string{"", "-journal", "-wal", "-shm"} {
+		for _, suffix := range []string{"", "-journal", "-wal", "-shm", ".lock-owner"} {
 			_ = os.Remove(path + suffix)
 		}
 	}
@@ -109,6 +109,10 @@ func databaseError(path string, err error) error {
 		msg = fmt.Sprintf("%s is not a banlist database (it is not an SQLite file, or it is damaged).", path)
 	case errors.Is(err, store.ErrNotBanlist):
 		msg = fmt.Sprintf("%s belongs to another program: it is an SQLite database without banlist's tables.", path)
+	case errors.Is(err, store.ErrInUseLocal):
+		msg = fmt.Sprintf("%s is open as a local file (WAL) in another banlist window or command on this computer; close it (or open it there as shared too), then try again.", path)
+	case errors.Is(err, store.ErrLockScheme):
+		msg = err.Error()
 	case errors.Is(err, store.ErrBusy):
 		msg = fmt.Sprintf("%s is locked by another program; try again when it is released.", path)
 	case errors.Is(err, store.ErrMissingFolder):

@@ -130,6 +130,18 @@ type Info struct {
 	// only what will work.
 	Role  string `json:"role" ts:"Role"`
 	Actor string `json:"actor"`
+	// Storage is the mode read from the file itself (shared, lock scheme,
+	// journal), FileSystem where it lives, LockRecovery the last stale lock
+	// broken on it (nil if none).
+	Storage      store.Mode       `json:"storage"`
+	FileSystem   store.FileSystem `json:"fileSystem"`
+	LockRecovery *LockRecovery    `json:"lockRecovery,omitempty"`
+}
+
+// LockRecovery says when a stale lock on the shared file was broken and why.
+type LockRecovery struct {
+	At     int64  `json:"at"` // UTC Unix ms
+	Detail string `json:"detail"`
 }
 
 // Version is the application version, set at build time with -ldflags.
@@ -146,7 +158,16 @@ func (s *Service) Info(ctx context.Context) (Info, error) {
 	if st, err := os.Stat(b.db.Path); err == nil {
 		info.Size = st.Size()
 	}
+	info.FileSystem = b.db.FileSystem()
 	var err error
+	if info.Storage, err = b.db.Mode(ctx); err != nil {
+		return info, err
+	}
+	if e, at, ok, err := b.db.LastAudit(ctx, store.AuditLockRecovered); err != nil {
+		return info, err
+	} else if ok {
+		info.LockRecovery = &LockRecovery{At: at, Detail: e.Detail}
+	}
 	if info.Contacts, err = b.contacts.Count(ctx); err != nil {
 		return info, err
 	}

@@ -31,3 +31,18 @@ func (db *DB) RecordAudit(ctx context.Context, tx *gorm.DB, e AuditEntry) error 
 	return tx.Exec(`INSERT INTO audit_events(at, actor, source, remote, kind, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		db.Clock.Now().UnixMilli(), name, a.Source, a.Remote, e.Kind, e.Target, e.Detail).Error
 }
+
+// LastAudit returns the newest audit entry of kind and when it happened
+// (UTC Unix ms), or found=false.
+func (db *DB) LastAudit(ctx context.Context, kind string) (e AuditEntry, at int64, found bool, err error) {
+	var rows []struct {
+		At     int64
+		Target string
+		Detail string
+	}
+	err = db.WithContext(ctx).Raw(`SELECT at, target, detail FROM audit_events WHERE kind = ? ORDER BY at DESC, id DESC LIMIT 1`, kind).Scan(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return AuditEntry{}, 0, false, err
+	}
+	return AuditEntry{Kind: kind, Target: rows[0].Target, Detail: rows[0].Detail}, rows[0].At, true, nil
+}

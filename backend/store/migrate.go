@@ -221,6 +221,17 @@ var migrations = []migration{
 		`CREATE INDEX contacts_sort_channel ON contacts(channel)`,
 		`CREATE INDEX contacts_sort_duration ON contacts(duration_sec)`,
 	)},
+	// How the file must be opened, recorded when it is made shared so every
+	// process honours it whatever its flags (store/mode.go). One row at most.
+	{name: "031_storage_mode", up: execAll(
+		`CREATE TABLE storage_mode (
+			id     INTEGER PRIMARY KEY CHECK (id = 1),
+			shared INTEGER NOT NULL,
+			lock   TEXT    NOT NULL, -- unix-dotfile or windows
+			set_at INTEGER NOT NULL,
+			set_by TEXT    NOT NULL  -- host and process that made it shared
+		)`,
+	)},
 }
 
 // migrate applies every step not yet recorded in schema_migrations. Each step

@@ -35,6 +35,10 @@ type Options struct {
 	// CreateFolder creates the file's folder if it is missing. Only the
 	// default location is created; a folder the user chose must exist.
 	CreateFolder bool
+	// LockStaleAfter is how long a shared file's dot-file lock may stay
+	// unchanged before this process breaks it (lockwatch.go). Defaults to
+	// LockStaleAfter (15 s); every process on a file should use the same.
+	LockStaleAfter time.Duration
 	// BusyTimeout is how long SQLite waits for another process's lock before
 	// returning SQLITE_BUSY. Defaults to 5 s.
 	BusyTimeout time.Duration
@@ -45,14 +49,38 @@ type DB struct {
 	*gorm.DB
 	Path   string
 	Shared bool
-	Clock  clock.Clock
+	// Lock is the lock scheme of a shared file (LockDotfile, LockWindows).
+	Lock  string
+	Clock clock.Clock
+
+	// lockWatch breaks a dot-file lock left by a crashed process (lockwatch.go).
+	lockWatch *lockWatch
 }
 
-// DSN builds the driver connection string for opts. The order matters:
-// busy_timeout comes first so that every later pragma (journal_mode needs a
-// lock) already waits for other processes instead of failing at once.
+// dsnParams are the connection settings that vary with the storage mode.
+type dsnParams struct {
+	timeout time.Duration
+	vfs     string // "" is SQLite's default VFS (POSIX or Windows locks)
+	journal string // journal_mode to set on connect; "" leaves it as it is
+	sync    string
+}
+
+// DSN builds the driver connection string for opts as Open finally uses it
+// when the file records no other mode: WAL for a local file, the rollback
+// journal and the platform's shared lock scheme for a shared one.
 func DSN(opts Options) string {
-	timeout := opts.BusyTimeout
+	p := dsnParams{timeout: opts.BusyTimeout, journal: "WAL", sync: "NORMAL"}
+	if opts.Shared {
+		p = dsnParams{timeout: opts.BusyTimeout, vfs: vfsFor(SharedLock()), journal: "DELETE", sync: "FULL"}
+	}
+	return dsn(opts.Path, p)
+}
+
+// dsn builds a connection string. The order matters: busy_timeout comes
+// first so that every later pragma (journal_mode needs a lock) already waits
+// for other processes instead of failing at once.
+func dsn(path string, p dsnParams) string {
+	timeout := p.timeout
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
@@ -65,21 +93,26 @@ func DSN(opts Options) string {
 		// docs/BENCHMARKS.md). One connection per process, so 64 MiB at most.
 		"cache_size(-65536)",
 	}
-	if opts.Shared {
-		// Rollback journal: WAL's shared-memory index does not work across
-		// machines on a network file system.
-		pragmas = append(pragmas, "journal_mode(DELETE)", "synchronous(FULL)")
-	} else {
-		pragmas = append(pragmas, "journal_mode(WAL)", "synchronous(NORMAL)")
+	// A shared file uses the rollback journal (WAL's shared-memory index
+	// does not work across machines) and syncs fully on every commit.
+	if p.journal != "" {
+		pragmas = append(pragmas, "journal_mode("+p.journal+")")
+	}
+	if p.sync != "" {
+		pragmas = append(pragmas, "synchronous("+p.sync+")")
 	}
 	q["_pragma"] = pragmas
 	// Every transaction takes the write lock when it begins, so two writers
 	// never both read and then deadlock on the upgrade to a write lock.
 	q.Set("_txlock", "immediate")
-	return opts.Path + "?" + q.Encode()
+	if p.vfs != "" {
+		q.Set("vfs", p.vfs)
+	}
+	return path + "?" + q.Encode()
 }
 
 // Open opens (creating if needed) and migrates the database at opts.Path.
+// The storage mode recorded in the file wins over opts.Shared (see mode.go).
 func Open(ctx context.Context, opts Options) (*DB, error) {
 	if strings.TrimSpace(opts.Path) == "" {
 		return nil, errors.New("no database path given")
@@ -103,18 +136,80 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if err := createPrivate(opts.Path); err != nil {
 		return nil, err
 	}
-	gdb, err := gorm.Open(sqlite.Open(DSN(opts)), &gorm.Config{
-		NowFunc:        opts.Clock.Now,
-		TranslateError: true,
-		Logger:         logger.Default.LogMode(logger.Silent),
-		// Statements are prepared once and kept: parsing and planning cost
-		// as much as running the report's small index lookups. The cache is
-		// bounded because some statements carry a variable number of
-		// parameters (IN lists); the least recently used is closed first.
-		PrepareStmt:        true,
-		PrepareStmtMaxSize: 256,
-		PrepareStmtTTL:     time.Hour,
-		CreateBatchSize:    500,
+	// Watch for a crashed process's dot-file lock from the first read on.
+	var watch *lockWatch
+	if SharedLock() == LockDotfile {
+		watch = watchLockOf(opts.Path, opts.LockStaleAfter)
+	}
+	db, err := open(ctx, opts, watch)
+	if err != nil || db.Lock != LockDotfile {
+		watch.close()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if db.Lock == LockDotfile {
+		watch.attach(db)
+	}
+	return db, nil
+}
+
+// open decides the storage mode, connects and migrates.
+func open(ctx context.Context, opts Options, watch *lockWatch) (*DB, error) {
+	lock, err := decideMode(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	opts.Shared = lock != ""
+	gdb, err := connect(DSN(opts), opts)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{DB: gdb, Path: opts.Path, Shared: opts.Shared, Lock: lock, Clock: opts.Clock}
+	if lock == LockDotfile {
+		db.lockWatch = watch
+	}
+	if err := db.checkIsSQLite(ctx); err != nil {
+		closeGorm(gdb)
+		return nil, err
+	}
+	if err := migrate(ctx, db); err != nil {
+		closeGorm(gdb)
+		return nil, fmt.Errorf("migrate %s: %w", opts.Path, Classify(err))
+	}
+	if db.Shared {
+		if err := db.recordShared(ctx); err != nil {
+			closeGorm(gdb)
+			return nil, fmt.Errorf("record the shared mode in %s: %w", opts.Path, Classify(err))
+		}
+	}
+	return db, nil
+}
+
+// connect opens one GORM connection pool of a single connection on dsn.
+func connect(dsn string, opts Options) (*gorm.DB, error) {
+	// Connecting already reads the file (and on a shared file takes the
+	// lock): wait out a crashed process's lock, which the watch breaks.
+	var gdb *gorm.DB
+	err := Retry(context.Background(), openRetry(opts), func() (err error) {
+		gdb, err = gorm.Open(sqlite.Open(dsn), &gorm.Config{
+			NowFunc:        opts.Clock.Now,
+			TranslateError: true,
+			Logger:         logger.Default.LogMode(logger.Silent),
+			// Statements are prepared once and kept: parsing and planning
+			// cost as much as running the report's small index lookups.
+			// The cache is bounded because some statements carry a variable
+			// number of parameters (IN lists); the least recently used is
+			// closed first.
+			PrepareStmt:        true,
+			PrepareStmtMaxSize: 256,
+			PrepareStmtTTL:     time.Hour,
+			CreateBatchSize:    500,
+		})
+		if err != nil && gdb != nil {
+			closeGorm(gdb)
+		}
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", opts.Path, Classify(err))
@@ -128,16 +223,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	// transactions from waiting on each other's busy timeouts.
 	sqlDB.SetMaxOpenConns(1)
 	sqlDB.SetConnMaxLifetime(0)
-	db := &DB{DB: gdb, Path: opts.Path, Shared: opts.Shared, Clock: opts.Clock}
-	if err := db.checkIsSQLite(ctx); err != nil {
-		_ = sqlDB.Close()
-		return nil, err
-	}
-	if err := migrate(ctx, db); err != nil {
-		_ = sqlDB.Close()
-		return nil, fmt.Errorf("migrate %s: %w", opts.Path, Classify(err))
-	}
-	return db, nil
+	return gdb, nil
 }
 
 // createPrivate creates the database file with owner-only permissions if it
@@ -200,8 +286,9 @@ func (db *DB) CheckWritable(ctx context.Context) error {
 	return fmt.Errorf("write to %s: %w", db.Path, Classify(err))
 }
 
-// Close closes the underlying connection.
+// Close stops the lock watch and closes the underlying connection.
 func (db *DB) Close() error {
+	db.lockWatch.close()
 	sqlDB, err := db.DB.DB()
 	if err != nil {
 		return err

@@ -74,10 +74,15 @@ func (db *DB) WriteTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 			rollback(ctx, pinned)
 			return err
 		}
+		// On a dot-file-locked shared file, beat while holding the lock, and
+		// stop before COMMIT or ROLLBACK release it (lockwatch.go).
+		release := db.holdLock()
 		if err := fn(c); err != nil {
+			release()
 			rollback(ctx, pinned)
 			return err
 		}
+		release()
 		// Commit even if ctx ended meanwhile: the work is done and valid.
 		if err := pinned.WithContext(context.WithoutCancel(ctx)).Exec("COMMIT").Error; err != nil {
 			rollback(ctx, pinned)

@@ -2,7 +2,7 @@
 // bench`): it prints a summary table and rewrites the report. The other
 // sub-commands are the child processes it starts itself.
 //
-//	banlist-bench [-out docs/BENCHMARKS.md] [-parts p1,p2,p3,p4]
+//	banlist-bench [-out docs/BENCHMARKS.md] [-parts p1,p2,p3,p3share,p4] [-save=false]
 //	banlist-bench -render      (rewrite the report from the last saved run)
 //	banlist-bench writer|banner|appmem …   (children; not for direct use)
 package main
@@ -54,7 +54,8 @@ func run(ctx context.Context, args []string) error {
 
 	fs := flag.NewFlagSet("banlist-bench", flag.ContinueOnError)
 	out := fs.String("out", "docs/BENCHMARKS.md", "Markdown report to write (empty: none)")
-	parts := fs.String("parts", "", "comma-separated subset of p1,p2,p3,p4,p5 (default all)")
+	parts := fs.String("parts", "", "comma-separated subset of p1,p2,p3,p3share,p4,p5 (default all; p3share needs root)")
+	save := fs.Bool("save", true, "keep this run in the cache folder as the latest (for -render and the next run's comparison)")
 	nContacts := fs.Int("contacts", 1_000_000, "contacts in the report database")
 	nBans := fs.Int("bans", 10_000, "bans in the report database")
 	checkBans := fs.Int("check-bans", 100_000, "active bans for the Check benchmarks")
@@ -107,9 +108,11 @@ func run(ctx context.Context, args []string) error {
 		}
 	}
 	r := bench.Run(ctx, opts)
-	prev, err := bench.SaveResults(r)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "save results:", err)
+	var prev *bench.Report
+	if *save {
+		if prev, err = bench.SaveResults(r); err != nil {
+			fmt.Fprintln(os.Stderr, "save results:", err)
+		}
 	}
 	fmt.Print(bench.Table(r, prev))
 	if *out != "" {

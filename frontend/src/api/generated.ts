@@ -160,6 +160,13 @@ export interface ExportResult {
   count: number
 }
 
+/** Go: banlist/backend/store.FileSystem */
+export interface FileSystem {
+  kind: string
+  name: string
+  meaning: string
+}
+
 /** Go: banlist/backend/bans.Filter */
 export interface Filter {
   status: string
@@ -197,6 +204,9 @@ export interface Info {
   operator: string
   role: Role
   actor: string
+  storage: Mode
+  fileSystem: FileSystem
+  lockRecovery?: LockRecovery | null
 }
 
 /** Go: banlist/backend/banscsv.LineError */
@@ -204,6 +214,21 @@ export interface LineError {
   line: number
   target: string
   message: string
+}
+
+/** Go: banlist/backend/service.LockRecovery */
+export interface LockRecovery {
+  at: number
+  detail: string
+}
+
+/** Go: banlist/backend/store.Mode */
+export interface Mode {
+  shared: boolean
+  lock: string
+  setAt: number
+  setBy: string
+  journal: string
 }
 
 /** Go: banlist/backend/service.NewBouncer */
