@@ -20,6 +20,7 @@ const (
 	CodeUnauthorized   Code = "unauthorized"
 	CodeForbidden      Code = "forbidden"
 	CodeTooLarge       Code = "too_large"
+	CodeMisdirected    Code = "misdirected" // a Host name this server does not answer to
 	CodeInternal       Code = "internal"
 )
 
@@ -86,6 +87,8 @@ func Status(c Code) int {
 		return http.StatusForbidden
 	case CodeTooLarge:
 		return http.StatusRequestEntityTooLarge
+	case CodeMisdirected:
+		return http.StatusMisdirectedRequest
 	default:
 		return http.StatusInternalServerError
 	}

@@ -47,7 +47,7 @@ func New(svc *service.Service, ui fs.FS, opts Options) http.Handler {
 		writeError(w, &apperr.Error{Code: apperr.CodeNotFound, Message: fmt.Sprintf("No API route %s %s.", r.Method, r.URL.Path)})
 	}))
 	mux.Handle("/", spa(ui))
-	return securityHeaders(guard(opts, mux))
+	return securityHeaders(hostCheck(opts, guard(opts, mux)))
 }
 
 func endpoint(svc *service.Service, rt Route) http.Handler {
