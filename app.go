@@ -11,6 +11,7 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"banlist/backend/actor"
 	"banlist/backend/apperr"
 	"banlist/backend/bans"
 	"banlist/backend/contacts"
@@ -65,6 +66,12 @@ func (a *App) called(method string) {
 		slog.Info("first bound call", "method", method, "since_launch_ms", time.Since(a.launched).Milliseconds())
 	})
 	slog.Debug("bound call", "method", method)
+}
+
+// actorCtx is the app's context marked as acting from the desktop window;
+// the service names the operator.
+func (a *App) actorCtx() context.Context {
+	return actor.With(a.ctx, actor.Actor{Source: actor.Desktop})
 }
 
 // Info describes the open database.
@@ -177,13 +184,13 @@ func (a *App) ImportBans(csvText string) (service.ImportResult, error) {
 // OpenDatabase switches to an existing database file.
 func (a *App) OpenDatabase(path string, shared bool) (service.Info, error) {
 	a.called("OpenDatabase")
-	return a.svc.OpenDatabase(a.ctx, path, shared)
+	return a.svc.OpenDatabase(a.actorCtx(), path, shared)
 }
 
 // CreateDatabase creates a new database file and switches to it.
 func (a *App) CreateDatabase(path string, shared bool) (service.Info, error) {
 	a.called("CreateDatabase")
-	return a.svc.CreateDatabase(a.ctx, path, shared)
+	return a.svc.CreateDatabase(a.actorCtx(), path, shared)
 }
 
 // SetOperator changes the name recorded on this machine's bans.

@@ -40,14 +40,14 @@ func (rt Route) Pattern() string { return rt.Method + " " + rt.Path }
 // New returns the handler that serves the API and the frontend in ui.
 func New(svc *service.Service, ui fs.FS, opts Options) http.Handler {
 	mux := http.NewServeMux()
-	for _, rt := range Routes() {
+	for _, rt := range withPolicy(Routes(), opts) {
 		mux.Handle(rt.Pattern(), endpoint(svc, rt))
 	}
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &apperr.Error{Code: apperr.CodeNotFound, Message: fmt.Sprintf("No API route %s %s.", r.Method, r.URL.Path)})
 	}))
 	mux.Handle("/", spa(ui))
-	return securityHeaders(hostCheck(opts, guard(opts, mux)))
+	return securityHeaders(hostCheck(opts, guard(opts, withActor(mux))))
 }
 
 func endpoint(svc *service.Service, rt Route) http.Handler {

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"banlist/backend/actor"
 	"banlist/backend/apperr"
 	"banlist/backend/settings"
 	"banlist/backend/store"
@@ -86,16 +88,51 @@ func (s *Service) switchTo(ctx context.Context, path string, shared bool) (Info,
 	if err != nil {
 		return Info{}, databaseError(path, err)
 	}
+	ctx = s.withActor(ctx)
+	mode := func(shared bool) string {
+		if shared {
+			return "shared"
+		}
+		return "local"
+	}
+	// The new file must hold the record of how it came to be used; a file
+	// that cannot take it is not switched to.
+	if err := db.RecordAudit(ctx, nil, store.AuditEntry{Kind: AuditDatabaseSwitched, Target: path,
+		Detail: fmt.Sprintf("Switched to this database (%s) from %s.", mode(shared), old.db.Path)}); err != nil {
+		_ = db.Close()
+		return Info{}, databaseError(path, err)
+	}
 	if s.settings != nil {
 		if err := s.settings.Update(func(st *settings.Settings) { st.DBPath, st.Shared = path, shared }); err != nil {
 			_ = db.Close()
 			return Info{}, apperr.Unavailable("Could not remember the choice: "+err.Error(), err)
 		}
 	}
+	// The old file is told too, so its history shows why its bans stopped
+	// being enforced here. It may be the broken file the supervisor is
+	// leaving, so a failure is logged rather than blocking the switch.
+	if err := old.db.RecordAudit(ctx, nil, store.AuditEntry{Kind: AuditDatabaseSwitched, Target: path,
+		Detail: fmt.Sprintf("Switched away from this database to %s (%s).", path, mode(shared))}); err != nil {
+		slog.Warn("could not record the switch in the old database", "path", old.db.Path, "err", err)
+	}
 	s.cur.Store(s.attach(context.WithoutCancel(ctx), db))
 	_ = old.close()
 	s.notify()
 	return s.Info(ctx)
+}
+
+// AuditDatabaseSwitched is the audit kind recorded in both files when the
+// app or server moves from one database to another.
+const AuditDatabaseSwitched = "database_switched"
+
+// withActor returns ctx with an actor whose name is the operator when the
+// door that called left the name empty (the desktop, the browser UI).
+func (s *Service) withActor(ctx context.Context) context.Context {
+	a, _ := actor.From(ctx)
+	if a.Name == "" {
+		a.Name = s.Operator()
+	}
+	return actor.With(ctx, a)
 }
 
 // databaseError turns a failure to open a database into the message the

@@ -125,6 +125,12 @@ type Info struct {
 	Bans     int64  `json:"bans"`
 	Active   int64  `json:"activeBans"`
 	Operator string `json:"operator"`
+	// DatabaseSwitch says whether this door may open or create another
+	// database; DatabaseSwitchNote says why not when it may not.
+	DatabaseSwitch     bool   `json:"databaseSwitch"`
+	DatabaseSwitchNote string `json:"databaseSwitchNote,omitempty"`
+	// LastSwitch is the newest database switch recorded in this file.
+	LastSwitch *store.AuditRecord `json:"lastSwitch"`
 }
 
 // Version is the application version, set at build time with -ldflags.
@@ -133,7 +139,7 @@ var Version = "dev"
 // Info returns facts about the open database.
 func (s *Service) Info(ctx context.Context) (Info, error) {
 	b := s.cur.Load()
-	info := Info{Version: Version, Path: b.db.Path, Mode: "local", Operator: s.Operator()}
+	info := Info{Version: Version, Path: b.db.Path, Mode: "local", Operator: s.Operator(), DatabaseSwitch: true}
 	if b.db.Shared {
 		info.Mode = "shared"
 	}
@@ -153,5 +159,12 @@ func (s *Service) Info(ctx context.Context) (Info, error) {
 		return info, err
 	}
 	info.Bans, info.Active = all.Total, active.Total
+	switches, err := b.db.AuditByKind(ctx, AuditDatabaseSwitched, 1)
+	if err != nil {
+		return info, err
+	}
+	if len(switches) > 0 {
+		info.LastSwitch = &switches[0]
+	}
 	return info, nil
 }

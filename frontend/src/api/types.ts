@@ -9,6 +9,23 @@ export interface Info {
   bans: number
   activeBans: number
   operator: string
+  /** False when this door may not open or create another database (serve without --allow-database-switch). */
+  databaseSwitch: boolean
+  /** Why switching is off, when it is. */
+  databaseSwitchNote?: string
+  /** The newest database switch recorded in this file. */
+  lastSwitch: AuditRecord | null
+}
+
+/** One row of the audit history: who changed what banlist enforces, when and from where. */
+export interface AuditRecord {
+  at: string
+  actor: string
+  source: string
+  remote: string
+  kind: string
+  target: string
+  detail: string
 }
 
 export interface ImportResult {

@@ -60,3 +60,19 @@ export function formatShort(iso: string | Date | undefined | null): string {
   const d = typeof iso === 'string' ? new Date(iso) : iso
   return Number.isNaN(d.getTime()) ? '—' : short.format(d)
 }
+
+const zoned = new Intl.DateTimeFormat(undefined, {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZoneName: 'short',
+})
+
+/** "2 Dec 2026, 14:03 CET": the viewer's local time with its zone, for messages. */
+export function formatZoned(iso: string | Date | undefined | null): string {
+  if (!iso) return '—'
+  const d = typeof iso === 'string' ? new Date(iso) : iso
+  return Number.isNaN(d.getTime()) ? '—' : zoned.format(d)
+}
