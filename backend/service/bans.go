@@ -92,6 +92,11 @@ func (s *Service) ImportBans(ctx context.Context, csvText string) (ImportResult,
 	}
 	res := ImportResult{Rejected: []banscsv.LineError{}}
 	for _, r := range rows {
+		if r.Status != "" && r.Status != string(bans.StatusActive) {
+			res.Rejected = append(res.Rejected, banscsv.LineError{Line: r.Line, Target: r.Target,
+				Message: fmt.Sprintf("Skipped: this ban was %s when it was exported, so it is not blocked again.", r.Status)})
+			continue
+		}
 		if _, err := s.BanIP(ctx, r.Target, r.Period, r.Notes); err != nil {
 			e := apperr.From(err)
 			if e.Code == apperr.CodeUnavailable || e.Code == apperr.CodeInternal {
