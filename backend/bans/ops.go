@@ -127,6 +127,21 @@ func alreadyBlocked(target string, cover banRow, now int64) error {
 	}
 }
 
+// shortens refuses a renewal that would end row earlier than it ends now.
+// The times travel as data, so each reader sees them in their own zone.
+func shortens(row banRow, proposed, now int64) error {
+	return &apperr.Error{
+		Code:    apperr.CodeShortens,
+		Field:   "period",
+		Message: "This shortens the block on {target} from {current} to {proposed}.",
+		Data: map[string]any{
+			"target": row.Target, "current": msTime(row.ExpiresAt), "proposed": msTime(proposed),
+			"ban": row.toBan(now),
+		},
+		Err: ErrShortens,
+	}
+}
+
 // checkNotes accepts any valid UTF-8 text of up to MaxNotes characters
 // without NUL bytes.
 func checkNotes(notes string) error {
@@ -234,8 +249,11 @@ func (s *Service) BanIP(ctx context.Context, target, period, notes string) (Ban,
 // Renew sets ban id to end period from now, whether it is active or already
 // expired (which revives it), and counts the renewal. A removed ban cannot be
 // renewed (CodeConflict, ErrRemoved); an expired one cannot be revived while
-// a newer active ban on the same target exists (CodeAlreadyBlocked).
-func (s *Service) Renew(ctx context.Context, id int64, period string) (Ban, error) {
+// a newer active ban on the same target exists (CodeAlreadyBlocked). A
+// renewal that would end an active ban earlier than it ends now is refused
+// with CodeShortens (ErrShortens) and both times as Data, unless
+// allowShorten says the supervisor confirmed it.
+func (s *Service) Renew(ctx context.Context, id int64, period string, allowShorten bool) (Ban, error) {
 	p, err := ParsePeriod(period)
 	if err != nil {
 		return Ban{}, err
@@ -269,8 +287,12 @@ func (s *Service) Renew(ctx context.Context, id int64, period string) (Ban, erro
 				return alreadyBlocked(row.Target, other, now)
 			}
 		}
+		proposed := p.Add(msTime(now)).UnixMilli()
+		if proposed < row.ExpiresAt && row.ExpiresAt > now && !allowShorten {
+			return shortens(row, proposed, now)
+		}
 		row.Period = string(p)
-		row.ExpiresAt = p.Add(msTime(now)).UnixMilli()
+		row.ExpiresAt = proposed
 		row.Renewals++
 		if err := tx.Exec(`UPDATE bans SET period = ?, expires_at = ?, renewals = renewals + 1 WHERE id = ?`,
 			row.Period, row.ExpiresAt, id).Error; err != nil {

@@ -69,7 +69,6 @@ func TestExportDefusesFormulasAfterEverySeparator(t *testing.T) {
 	}
 }
 
-
 func TestSafeCellIsUndoneExactlyOnImport(t *testing.T) {
 	for _, n := range append(hostileNotes, "'", "''", ";'", "a;'", "-", ";", " ;  ;=") {
 		if got := unsafeCell(safeCell(n)); got != n {

@@ -78,12 +78,13 @@ func Routes() []Route {
 				return nil, err
 			}
 			var body struct {
-				Period string `json:"period"`
+				Period       string `json:"period"`
+				AllowShorten bool   `json:"allowShorten"`
 			}
 			if err := decodeBody(r, &body); err != nil {
 				return nil, err
 			}
-			return s.Renew(r.Context(), id, body.Period)
+			return s.Renew(r.Context(), id, body.Period, body.AllowShorten)
 		}},
 		{Method: "DELETE", Path: "/api/v1/bans/{id}", Binding: "Unban", handle: func(s *service.Service, r *http.Request) (any, error) {
 			id, err := pathID(r)

@@ -16,9 +16,10 @@ func (s *Service) BanIP(ctx context.Context, target, period, notes string) (bans
 	return s.cur.Load().bans.BanIP(ctx, target, period, notes)
 }
 
-// Renew restarts a ban's period from now.
-func (s *Service) Renew(ctx context.Context, id int64, period string) (bans.Ban, error) {
-	return s.cur.Load().bans.Renew(ctx, id, period)
+// Renew restarts a ban's period from now. A renewal that would end the ban
+// earlier than it ends now needs allowShorten (CodeShortens otherwise).
+func (s *Service) Renew(ctx context.Context, id int64, period string, allowShorten bool) (bans.Ban, error) {
+	return s.cur.Load().bans.Renew(ctx, id, period, allowShorten)
 }
 
 // Unban removes a ban; its history stays.

@@ -42,8 +42,15 @@ export const api = {
   banIP: (ip: string, period: Period, notes: string) =>
     invoke<Ban>({ binding: 'BanIP', args: [ip, period, notes], method: 'POST', path: '/api/v1/bans', body: { ip, period, notes } }),
 
-  renew: (id: number, period: Period) =>
-    invoke<Ban>({ binding: 'Renew', args: [id, period], method: 'POST', path: `/api/v1/bans/${id}/renew`, body: { period } }),
+  /** Renews a ban; a renewal that ends it earlier needs allowShorten (error code "shortens" otherwise). */
+  renew: (id: number, period: Period, allowShorten = false) =>
+    invoke<Ban>({
+      binding: 'Renew',
+      args: [id, period, allowShorten],
+      method: 'POST',
+      path: `/api/v1/bans/${id}/renew`,
+      body: { period, allowShorten },
+    }),
 
   unban: (id: number) =>
     invoke<UnbanResult>({ binding: 'Unban', args: [id], method: 'DELETE', path: `/api/v1/bans/${id}` }),
