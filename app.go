@@ -181,6 +181,12 @@ func (a *App) ImportBans(csvText string) (service.ImportResult, error) {
 	return a.svc.ImportBans(a.ctx, csvText)
 }
 
+// ImportProgress says how far the running (or last) import has got.
+func (a *App) ImportProgress() (service.ImportProgress, error) {
+	a.called("ImportProgress")
+	return a.svc.ImportProgress(a.ctx)
+}
+
 // OpenDatabase switches to an existing database file.
 func (a *App) OpenDatabase(path string, shared bool) (service.Info, error) {
 	a.called("OpenDatabase")

@@ -106,6 +106,9 @@ func Routes() []Route {
 			}
 			return s.ImportBans(r.Context(), body.CSV)
 		}},
+		{Method: "GET", Path: "/api/v1/import/progress", Binding: "ImportProgress", handle: func(s *service.Service, r *http.Request) (any, error) {
+			return s.ImportProgress(r.Context())
+		}},
 		{Method: "POST", Path: "/api/v1/database/open", Binding: "OpenDatabase", handle: func(s *service.Service, r *http.Request) (any, error) {
 			var body struct {
 				Path   string `json:"path"`

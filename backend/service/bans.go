@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"banlist/backend/apperr"
@@ -82,31 +83,46 @@ type ImportResult struct {
 	Rejected []banscsv.LineError `json:"rejected"`
 }
 
-// ImportBans blocks every address listed in a CSV ("ip,period,notes"). A
-// file-level problem imports nothing; a bad line (invalid address or period,
-// already blocked, notes too long) is reported with its number and the
-// other lines are still imported.
+// ImportBans blocks every address listed in a CSV ("ip,period,notes", or a
+// blacklist export). A file-level problem imports nothing; a bad line
+// (invalid address or period, already blocked, notes too long) is reported
+// with its number and the other lines are imported. The lines are written in
+// one transaction: all of them or, on a storage fault or when the caller
+// goes away (ctx ends) before the commit, none.
 func (s *Service) ImportBans(ctx context.Context, csvText string) (ImportResult, error) {
+	b := s.cur.Load()
+	s.progress.start("bans", b.db.Clock.Now())
+	defer s.progress.finish()
 	rows, err := banscsv.Parse(strings.NewReader(csvText))
 	if err != nil {
 		return ImportResult{}, err
 	}
 	res := ImportResult{Rejected: []banscsv.LineError{}}
+	lines := make([]bans.ImportLine, 0, len(rows))
 	for _, r := range rows {
 		if r.Status != "" && r.Status != string(bans.StatusActive) {
 			res.Rejected = append(res.Rejected, banscsv.LineError{Line: r.Line, Target: r.Target,
 				Message: fmt.Sprintf("Skipped: this ban was %s when it was exported, so it is not blocked again.", r.Status)})
 			continue
 		}
-		if _, err := s.BanIP(ctx, r.Target, r.Period, r.Notes); err != nil {
-			e := apperr.From(err)
-			if e.Code == apperr.CodeUnavailable || e.Code == apperr.CodeInternal {
-				return res, fmt.Errorf("line %d: %w (lines before it were imported)", r.Line, err)
-			}
-			res.Rejected = append(res.Rejected, banscsv.LineError{Line: r.Line, Target: r.Target, Message: e.Message})
-			continue
-		}
-		res.Imported++
+		lines = append(lines, bans.ImportLine{Line: r.Line, Target: r.Target, Period: r.Period, Notes: r.Notes})
 	}
+	skipped := len(res.Rejected)
+	out, err := b.bans.Import(ctx, lines, func(done, total int) { s.progress.set("saving", skipped+done, skipped+total) })
+	if err != nil {
+		if ctx.Err() != nil {
+			return ImportResult{}, apperr.Unavailable("The import was cancelled before it finished. Nothing was imported.", err)
+		}
+		e := apperr.From(err)
+		if e.Code == apperr.CodeInternal {
+			return ImportResult{}, fmt.Errorf("import bans: %w (nothing was imported)", err)
+		}
+		return ImportResult{}, &apperr.Error{Code: e.Code, Message: e.Message + " Nothing was imported.", Err: err}
+	}
+	res.Imported = out.Imported
+	for _, r := range out.Rejected {
+		res.Rejected = append(res.Rejected, banscsv.LineError{Line: r.Line, Target: r.Target, Message: r.Message})
+	}
+	sort.SliceStable(res.Rejected, func(i, j int) bool { return res.Rejected[i].Line < res.Rejected[j].Line })
 	return res, nil
 }

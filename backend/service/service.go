@@ -22,6 +22,8 @@ type Service struct {
 	cur      atomic.Pointer[backend]
 	settings *Settings // nil: nothing is remembered between runs
 
+	progress progress // the running import's progress, for the UI
+
 	mu   sync.Mutex // guards subs, nextSub and operator
 	subs map[int]func()
 	next int

@@ -9,6 +9,7 @@ import type {
   ContactImportReport,
   ContactQuery,
   ContactRow,
+  ImportProgress,
   ImportResult,
   Info,
   Page,
@@ -87,6 +88,9 @@ export const api = {
 
   importBans: (csv: string) =>
     invoke<ImportResult>({ binding: 'ImportBans', args: [csv], method: 'POST', path: '/api/v1/bans/import', body: { csv } }),
+
+  /** How far the running (or last) import of bans or contacts has got. */
+  importProgress: () => invoke<ImportProgress>({ binding: 'ImportProgress', args: [], method: 'GET', path: '/api/v1/import/progress' }),
 
   openDatabase: (path: string, shared: boolean) =>
     invoke<Info>({ binding: 'OpenDatabase', args: [path, shared], method: 'POST', path: '/api/v1/database/open', body: { path, shared } }),

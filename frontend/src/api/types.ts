@@ -28,6 +28,16 @@ export interface AuditRecord {
   detail: string
 }
 
+/** How far an import has got: lines (bans) or bytes then rows (contacts). */
+export interface ImportProgress {
+  kind: '' | 'bans' | 'contacts'
+  phase: '' | 'reading' | 'saving' | 'done'
+  done: number
+  total: number
+  running: boolean
+  started: string
+}
+
 export interface ImportResult {
   imported: number
   rejected: { line: number; target: string; message: string }[]
