@@ -31,11 +31,18 @@ func (s *Service) OpenDatabase(ctx context.Context, path string, shared bool) (I
 	st, err := os.Stat(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
+		if dest, lerr := os.Readlink(path); lerr == nil {
+			return Info{}, apperr.Invalid("path", fmt.Sprintf("%s is a link to %s, which does not exist.", path, dest))
+		}
 		return Info{}, apperr.Invalid("path", fmt.Sprintf("%s does not exist. To start a new database there, use “Create a shared database…”.", path))
 	case err != nil:
 		return Info{}, apperr.Invalid("path", fmt.Sprintf("Cannot read %s: %v.", path, err))
 	case st.IsDir():
 		return Info{}, apperr.Invalid("path", fmt.Sprintf("%s is a folder; choose a database file.", path))
+	case st.Mode().IsRegular() && st.Size() == 0:
+		// Opening means using a database that exists: banlist never turns
+		// some other, empty file into one behind the supervisor's back.
+		return Info{}, apperr.Invalid("path", fmt.Sprintf("%s is an empty file, not a banlist database. To start a new database, choose a name that does not exist yet with “Create a shared database…”.", path))
 	}
 	return s.switchTo(ctx, path, shared)
 }
@@ -48,7 +55,9 @@ func (s *Service) CreateDatabase(ctx context.Context, path string, shared bool) 
 	if err != nil {
 		return Info{}, err
 	}
-	if _, err := os.Stat(path); err == nil {
+	// Lstat: a link, even to nothing, is something that exists there; the
+	// cleanup below must never remove what was not created here.
+	if _, err := os.Lstat(path); err == nil {
 		return Info{}, apperr.Invalid("path", fmt.Sprintf("%s already exists. To use it, choose “Open another database…”.", path))
 	}
 	dir := filepath.Dir(path)
@@ -150,6 +159,10 @@ func databaseError(path string, err error) error {
 		msg = fmt.Sprintf("%s is locked by another program; try again when it is released.", path)
 	case errors.Is(err, store.ErrMissingFolder):
 		msg = fmt.Sprintf("The folder of %s does not exist (is the network share mounted?).", path)
+	case errors.Is(err, store.ErrIsFolder):
+		msg = fmt.Sprintf("%s is a folder; choose a database file.", path)
+	case errors.Is(err, store.ErrSymlink), errors.Is(err, store.ErrNotRegular), errors.Is(err, store.ErrExposed):
+		msg = fmt.Sprintf("Cannot use %s: %v.", path, err)
 	case errors.Is(err, store.ErrDiskFull):
 		msg = fmt.Sprintf("The disk holding %s is full.", path)
 	default:

@@ -100,7 +100,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		// would quietly start a second, empty blacklist on this machine.
 		return nil, fmt.Errorf("%w: %s (is the network share mounted?)", ErrMissingFolder, dir)
 	}
-	if err := createPrivate(opts.Path); err != nil {
+	if err := prepareFile(opts.Path, opts.Shared); err != nil {
 		return nil, err
 	}
 	gdb, err := gorm.Open(sqlite.Open(DSN(opts)), &gorm.Config{
@@ -132,19 +132,6 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("migrate %s: %w", opts.Path, Classify(err))
 	}
 	return db, nil
-}
-
-// createPrivate creates the database file with owner-only permissions if it
-// does not exist yet, so SQLite never creates it world-readable.
-func createPrivate(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-	if err == nil {
-		return f.Close()
-	}
-	if errors.Is(err, os.ErrExist) {
-		return nil
-	}
-	return fmt.Errorf("create database file: %w", osFault(err))
 }
 
 // osFault marks file-system refusals (permissions, read-only mounts,
