@@ -4,7 +4,8 @@ SHELL := /bin/bash
 export PATH := $(HOME)/go/bin:/usr/local/go/bin:$(PATH)
 
 WAILS_VERSION := v2.15.0
-APT_PKGS      := libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth x11-apps imagemagick xdotool chromium curl
+APT_PKGS      := libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth x11-apps imagemagick xdotool chromium curl \
+                 crowdsec-firewall-bouncer ipset iptables nftables iproute2
 BIN           := build/bin/banlist
 TEST_BIN      := build/bin/banlist-test
 GO_FILES       = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './frontend/*')
@@ -13,7 +14,7 @@ GO_FILES       = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' 
 GO_PKGS        = . ./backend/... $(if $(wildcard bench),./bench/...)
 FRONTEND_SRC   = $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: help run serve build test test-go test-frontend test-e2e test-desktop fuzz bench lint deps deps-apt deps-wails deps-npm clean
+.PHONY: help gen run serve build test test-go test-frontend test-e2e test-desktop test-enforce fuzz bench lint deps deps-apt deps-wails deps-npm clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -21,7 +22,7 @@ help: ## list the targets
 ## ---- set-up (idempotent; quick when everything is there) ----
 deps: deps-apt deps-wails deps-npm ## install everything the build and the tests need
 
-deps-apt: ## Debian packages: GTK/WebKit for the window, Xvfb and ImageMagick for the smoke test, Chromium for browser tests
+deps-apt: ## Debian packages: GTK/WebKit for the window, Xvfb and ImageMagick for the smoke test, Chromium for browser tests, the CrowdSec firewall bouncer for the enforcement test
 	@bash .ci/apt-deps.sh $(APT_PKGS)
 
 deps-wails: ## the pinned Wails CLI
@@ -52,13 +53,16 @@ run: deps frontend/dist/index.html ## build and open the desktop app on the defa
 serve: deps-npm $(TEST_BIN) ## serve the UI and API on http://127.0.0.1:8080
 	./$(TEST_BIN) serve
 
+gen: frontend/dist/index.html ## rewrite frontend/src/api/generated.ts from the Go API (types, signatures, routes)
+	BANLIST_GEN=1 go test -count=1 -run '^TestTypeScriptAPIIsGenerated$$' .
+
 ## ---- checks ----
 lint: deps-npm frontend/dist/index.html ## gofmt, go vet, vue-tsc
 	@unformatted=$$(gofmt -l $(GO_FILES)); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	go vet $(GO_PKGS)
 	cd frontend && npx vue-tsc --noEmit
 
-test: deps lint test-frontend test-e2e test-desktop fuzz test-go ## everything CI runs
+test: deps lint test-frontend test-e2e test-desktop test-enforce fuzz test-go ## everything CI runs
 
 FUZZTIME ?= 4s
 FUZZ_TARGETS := ./backend/ipaddr:FuzzParse ./backend/banscsv:FuzzParse ./backend/contacts:FuzzImportCSV \
@@ -78,6 +82,9 @@ test-e2e: deps-npm $(TEST_BIN) ## browser tests: playwright-core + Chromium agai
 test-desktop: deps frontend/dist/index.html ## wails build, then start the window under Xvfb and screenshot it
 	wails build -trimpath -s -skipbindings -m
 	bash .ci/smoke-desktop.sh $(BIN)
+
+test-enforce: deps-apt $(TEST_BIN) ## real packets: banlist serve + Debian's firewall bouncer in two network namespaces (root; skips otherwise)
+	BANLIST_BIN=$(CURDIR)/$(TEST_BIN) go test -count=1 -v -run '^TestFirewallBouncerEnforcesBans$$' ./backend/netlab
 
 test-go: frontend/dist/index.html ## Go unit, integration and multi-process tests (race detector on)
 	go test -race -count=1 $(GO_PKGS)

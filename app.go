@@ -35,6 +35,8 @@ func NewApp(svc *service.Service, launched time.Time) *App {
 }
 
 func (a *App) startup(ctx context.Context) {
+	// Everything done in the window is recorded as from the desktop.
+	ctx = actor.With(ctx, actor.Actor{Source: actor.Desktop})
 	a.ctx = ctx
 	// Live refresh: tell the frontend whenever the blacklist changes, here or
 	// in another process on the same file.

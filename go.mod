@@ -5,6 +5,7 @@ go 1.26.8
 require (
 	github.com/glebarez/sqlite v1.11.0
 	github.com/wailsapp/wails/v2 v2.15.0
+	golang.org/x/sys v0.49.0
 	gorm.io/gorm v1.31.2
 )
 
@@ -41,7 +42,6 @@ require (
 	github.com/wailsapp/mimetype v1.4.1 // indirect
 	golang.org/x/crypto v0.53.0 // indirect
 	golang.org/x/net v0.56.0 // indirect
-	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/text v0.39.0 // indirect
 	modernc.org/libc v1.80.1 // indirect
 	modernc.org/mathutil v1.7.1 // indirect

@@ -33,21 +33,22 @@ type Options struct {
 	WriterDur time.Duration
 	LoadDur   time.Duration
 	Trials    int
-	Parts     map[string]bool // p1 … p4; empty means all
+	Parts     map[string]bool // p1 … p5; empty means all
 	Logf      func(string, ...any)
 }
 
 // Report is everything one run measured.
 type Report struct {
-	Machine  Machine        `json:"machine"`
-	Dataset  *Dataset       `json:"dataset,omitempty"`
-	P1       []QueryResult  `json:"p1,omitempty"`
-	Insert   *InsertCost    `json:"insert,omitempty"`
-	P2       *CheckResults  `json:"p2,omitempty"`
-	P3       []WriterResult `json:"p3,omitempty"`
-	P4       *AppResults    `json:"p4,omitempty"`
-	Problems []string       `json:"problems,omitempty"`
-	Elapsed  time.Duration  `json:"elapsed"`
+	Machine  Machine         `json:"machine"`
+	Dataset  *Dataset        `json:"dataset,omitempty"`
+	P1       []QueryResult   `json:"p1,omitempty"`
+	Insert   *InsertCost     `json:"insert,omitempty"`
+	P2       *CheckResults   `json:"p2,omitempty"`
+	P3       []WriterResult  `json:"p3,omitempty"`
+	P4       *AppResults     `json:"p4,omitempty"`
+	P5       *EnforceResults `json:"p5,omitempty"`
+	Problems []string        `json:"problems,omitempty"`
+	Elapsed  time.Duration   `json:"elapsed"`
 }
 
 // Machine describes where the run happened.
@@ -139,11 +140,12 @@ func Run(ctx context.Context, opts Options) *Report {
 			problem("P1", err)
 		}
 		r.P1 = res
-		if ic, err := MeasureInsert(ctx, tmp, 50_000); err != nil {
+		if ic, err := MeasureInsert(ctx, tmp, r.Dataset.Path, 50_000); err != nil {
 			problem("P1 insert cost", err)
 		} else {
 			r.Insert = &ic
-			logf("P1 insert %d contacts: %s with the search index, %s without", ic.Contacts, ic.With.Round(time.Millisecond), ic.Without.Round(time.Millisecond))
+			logf("P1 insert %d contacts: %s with the search index, %s without; into the large file %s (%.0f/s)", ic.Contacts,
+				ic.With.Round(time.Millisecond), ic.Without.Round(time.Millisecond), ic.Large.Round(time.Millisecond), ic.PerSecond())
 		}
 	}
 	if opts.want("p2") {
@@ -165,6 +167,10 @@ func Run(ctx context.Context, opts Options) *Report {
 	if opts.want("p4") {
 		logf("P4: the app")
 		r.P4 = runApp(ctx, opts, tmp, r.Dataset, problem)
+	}
+	if opts.want("p5") {
+		logf("P5: the CrowdSec feed on /v1/ with %d active bans", opts.CheckBans)
+		r.P5 = runEnforce(ctx, opts, tmp, problem)
 	}
 	r.Elapsed = time.Since(start)
 	return r
@@ -259,14 +265,6 @@ func inProcessServer(ctx context.Context, path string) (string, func(), error) {
 	srv := &http.Server{Handler: httpapi.New(svc, os.DirFS(os.TempDir()), httpapi.Options{}), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	return "http://" + ln.Addr().String(), func() { _ = srv.Close(); _ = svc.Close() }, nil
-}
-
-func copyFile(from, to string) error {
-	b, err := os.ReadFile(from)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(to, b, 0o600)
 }
 
 func runApp(ctx context.Context, opts Options, tmp string, ds *Dataset, problem func(string, error)) *AppResults {

@@ -16,7 +16,8 @@ const (
 	CodeNotFound       Code = "not_found"
 	CodeAlreadyBlocked Code = "already_blocked"
 	CodeConflict       Code = "conflict"
-	CodeShortens       Code = "shortens" // a renewal would end a block earlier than it ends now
+	CodeShortens       Code = "shortens"  // a renewal would end a block earlier than it ends now
+	CodeProtected      Code = "protected" // the target is on the never-ban list
 	CodeUnavailable    Code = "unavailable"
 	CodeUnauthorized   Code = "unauthorized"
 	CodeForbidden      Code = "forbidden"
@@ -82,7 +83,7 @@ func Status(c Code) int {
 		return http.StatusBadRequest
 	case CodeNotFound:
 		return http.StatusNotFound
-	case CodeAlreadyBlocked, CodeConflict, CodeShortens:
+	case CodeAlreadyBlocked, CodeConflict, CodeShortens, CodeProtected:
 		return http.StatusConflict
 	case CodeUnavailable:
 		return http.StatusServiceUnavailable

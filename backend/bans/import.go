@@ -35,8 +35,8 @@ type ImportResult struct {
 
 // Import blocks every valid line in one write transaction: all of them or,
 // if the storage fails or ctx ends before the commit, none. A line that is
-// invalid (address, period, notes) or already blocked (by an earlier ban or
-// an earlier line of the same import) is rejected with its message and the
+// invalid (address, period, notes), on the never-ban list, or already
+// blocked (by an earlier ban or an earlier line of the same import) is rejected with its message and the
 // others go on. The index is refreshed once, after the commit. progress, if
 // not nil, is called with the lines checked so far and the total.
 func (s *Service) Import(ctx context.Context, lines []ImportLine, progress func(done, total int)) (ImportResult, error) {
@@ -71,7 +71,7 @@ func (s *Service) Import(ctx context.Context, lines []ImportLine, progress func(
 	if len(ok) == 0 {
 		return res, nil
 	}
-	actor := s.actor()
+	actor, source := s.actor(ctx)
 	err := s.write(ctx, "import the addresses", func(tx *gorm.DB) error {
 		// The transaction may be retried while the file is busy: start over.
 		res = ImportResult{Rejected: append([]Rejection(nil), early...)}
@@ -85,12 +85,15 @@ func (s *Service) Import(ctx context.Context, lines []ImportLine, progress func(
 					progress(len(early)+i, total)
 				}
 			}
-			_, err := insertBan(tx, v.t, v.p, v.Notes, actor, now)
+			err := s.refuseProtected(ctx, tx, v.t)
+			if err == nil {
+				_, err = insertBan(tx, v.t, v.p, v.Notes, actor, source, now)
+			}
 			var ae *apperr.Error
 			switch {
 			case err == nil:
 				res.Imported++
-			case errors.As(err, &ae) && ae.Code == apperr.CodeAlreadyBlocked:
+			case errors.As(err, &ae) && (ae.Code == apperr.CodeAlreadyBlocked || ae.Code == apperr.CodeProtected):
 				res.Rejected = append(res.Rejected, reject(v.ImportLine, err))
 			default:
 				return err

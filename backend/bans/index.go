@@ -68,7 +68,8 @@ type index struct {
 	stamp    int64  // max(ban_events.id) when loaded
 	loadedAt int64  // clock (Unix ms) when loaded
 	exact    map[key]entry
-	segLo    []key // segment starts, ascending
+	overlay  map[key]entry // changes since exact was loaded; wins over exact (see delta.go)
+	segLo    []key         // segment starts, ascending
 	segs     []segment
 }
 
@@ -161,7 +162,11 @@ func prevKey(k key) key {
 // an exact ban and a covering range lasts longer.
 func (ix *index) lookup(k key, now int64) (entry, bool) {
 	best, found := entry{}, false
-	if e, ok := ix.exact[k]; ok && e.expires > now {
+	e, ok := ix.overlay[k]
+	if !ok {
+		e, ok = ix.exact[k]
+	}
+	if ok && e.expires > now {
 		best, found = e, true
 	}
 	// Last segment starting at or before k.
@@ -256,6 +261,13 @@ func (s *Service) load(ctx context.Context, cur *index, now int64) (*index, erro
 		if cur != nil && stamp == cur.stamp && now >= cur.loadedAt {
 			ix = cur
 			return nil
+		}
+		if cur != nil && stamp > cur.stamp && now >= cur.loadedAt {
+			delta, err := applyDelta(db, cur, stamp, now)
+			if err != nil || delta != nil {
+				ix = delta
+				return err
+			}
 		}
 		rows, err := db.Raw(`SELECT id, target, is_range, lo, hi, expires_at FROM bans
 			WHERE removed_at IS NULL AND expires_at > ?`, now).Rows()

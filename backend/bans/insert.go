@@ -8,9 +8,10 @@ import (
 	"banlist/backend/ipaddr"
 )
 
-// insertBan blocks t inside tx unless an active ban on t or on a range
+// insertBan blocks t inside tx, recording actor and the door it came
+// through (source), unless an active ban on t or on a range
 // containing it exists at now (then CodeAlreadyBlocked with that ban).
-func insertBan(tx *gorm.DB, t ipaddr.Target, p Period, notes, actor string, now int64) (Ban, error) {
+func insertBan(tx *gorm.DB, t ipaddr.Target, p Period, notes, actor, source string, now int64) (Ban, error) {
 	name := t.String()
 	lo, hi := t.Lo(), t.Hi()
 	var cover banRow
@@ -36,7 +37,7 @@ func insertBan(tx *gorm.DB, t ipaddr.Target, p Period, notes, actor string, now 
 	}
 	if err := insertEvent(tx, eventRow{
 		BanID: row.ID, Target: name, Kind: EventBanned, Actor: actor, At: now,
-		Period: row.Period, Notes: notes, ExpiresAt: &row.ExpiresAt,
+		Period: row.Period, Notes: notes, ExpiresAt: &row.ExpiresAt, Source: source,
 	}); err != nil {
 		return Ban{}, err
 	}

@@ -3,7 +3,6 @@ package bans
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -44,6 +43,7 @@ type eventRow struct {
 	Period    string `gorm:"column:period"`
 	Notes     string `gorm:"column:notes"`
 	ExpiresAt *int64 `gorm:"column:expires_at"`
+	Source    string `gorm:"column:source"`
 }
 
 func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
@@ -170,9 +170,9 @@ func findRow(db *gorm.DB, id int64) (banRow, error) {
 }
 
 func insertEvent(tx *gorm.DB, e eventRow) error {
-	return tx.Exec(`INSERT INTO ban_events(ban_id, target, kind, actor, at, period, notes, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.BanID, e.Target, e.Kind, e.Actor, e.At, e.Period, e.Notes, e.ExpiresAt).Error
+	return tx.Exec(`INSERT INTO ban_events(ban_id, target, kind, actor, at, period, notes, expires_at, source)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.BanID, e.Target, e.Kind, e.Actor, e.At, e.Period, e.Notes, e.ExpiresAt, e.Source).Error
 }
 
 // BanIP blocks target (an address or CIDR range, see ipaddr.Parse) for
@@ -193,11 +193,14 @@ func (s *Service) BanIP(ctx context.Context, target, period, notes string) (Ban,
 	if err := checkNotes(notes); err != nil {
 		return Ban{}, err
 	}
-	actor := s.actor()
+	actor, source := s.actor(ctx)
 	var out Ban
 	err = s.write(ctx, "block "+t.String(), func(tx *gorm.DB) error {
+		if err := s.refuseProtected(ctx, tx, t); err != nil {
+			return err
+		}
 		var err error
-		out, err = insertBan(tx, t, p, notes, actor, s.nowMs())
+		out, err = insertBan(tx, t, p, notes, actor, source, s.nowMs())
 		return err
 	})
 	return out, err
@@ -215,7 +218,7 @@ func (s *Service) Renew(ctx context.Context, id int64, period string, allowShort
 	if err != nil {
 		return Ban{}, err
 	}
-	actor := s.actor()
+	actor, source := s.actor(ctx)
 	var out Ban
 	err = s.write(ctx, fmt.Sprintf("renew ban #%d", id), func(tx *gorm.DB) error {
 		now := s.nowMs()
@@ -230,6 +233,11 @@ func (s *Service) Renew(ctx context.Context, id int64, period string, allowShort
 					id, row.Target, row.RemovedBy, timeText(*row.RemovedAt)),
 				Data: row.toBan(now),
 				Err:  ErrRemoved,
+			}
+		}
+		if t, err := ipaddr.Parse(row.Target); err == nil {
+			if err := s.refuseProtected(ctx, tx, t); err != nil {
+				return err
 			}
 		}
 		if row.ExpiresAt <= now {
@@ -257,7 +265,7 @@ func (s *Service) Renew(ctx context.Context, id int64, period string, allowShort
 		}
 		if err := insertEvent(tx, eventRow{
 			BanID: id, Target: row.Target, Kind: EventRenewed, Actor: actor, At: now,
-			Period: row.Period, ExpiresAt: &row.ExpiresAt,
+			Period: row.Period, ExpiresAt: &row.ExpiresAt, Source: source,
 		}); err != nil {
 			return err
 		}
@@ -270,7 +278,7 @@ func (s *Service) Renew(ctx context.Context, id int64, period string, allowShort
 // Unban removes ban id now. The record is kept (status removed). Unbanning a
 // ban that is already removed changes nothing and reports AlreadyRemoved.
 func (s *Service) Unban(ctx context.Context, id int64) (UnbanResult, error) {
-	actor := s.actor()
+	actor, source := s.actor(ctx)
 	var out UnbanResult
 	err := s.write(ctx, fmt.Sprintf("unblock ban #%d", id), func(tx *gorm.DB) error {
 		now := s.nowMs()
@@ -287,7 +295,7 @@ func (s *Service) Unban(ctx context.Context, id int64) (UnbanResult, error) {
 			return err
 		}
 		if err := insertEvent(tx, eventRow{
-			BanID: id, Target: row.Target, Kind: EventUnbanned, Actor: actor, At: now, Period: row.Period,
+			BanID: id, Target: row.Target, Kind: EventUnbanned, Actor: actor, At: now, Period: row.Period, Source: source,
 		}); err != nil {
 			return err
 		}
@@ -331,68 +339,6 @@ func (s *Service) BanHistory(ctx context.Context, target string) ([]Event, error
 	return withExpiries(rows, s.nowMs()), nil
 }
 
-// withExpiries adds a derived expired event wherever a ban's end passed
-// before its next renewal or removal (or before now), and returns all events
-// newest first. rows must be in chronological order.
-func withExpiries(rows []eventRow, now int64) []Event {
-	type seqEvent struct {
-		Event
-		seq int64 // orders events at the same millisecond
-	}
-	type banState struct {
-		ends   *int64
-		period string
-		lastID int64
-	}
-	out := make([]seqEvent, 0, len(rows)+4)
-	states := map[int64]*banState{}
-	var order []int64
-	expired := func(banID int64, target string, st *banState, seq int64) seqEvent {
-		at := *st.ends
-		return seqEvent{Event: Event{
-			BanID: banID, Target: target, Kind: EventExpired, Actor: SystemActor,
-			At: msTime(at), Period: Period(st.period), ExpiresAt: msTimePtr(&at),
-		}, seq: seq}
-	}
-	targets := map[int64]string{}
-	for _, r := range rows {
-		st := states[r.BanID]
-		if st == nil {
-			st = &banState{}
-			states[r.BanID] = st
-			order = append(order, r.BanID)
-			targets[r.BanID] = r.Target
-		}
-		if st.ends != nil && *st.ends <= r.At && (r.Kind == EventRenewed || r.Kind == EventUnbanned) {
-			out = append(out, expired(r.BanID, r.Target, st, 2*r.ID-1))
-		}
-		out = append(out, seqEvent{Event: r.toEvent(), seq: 2 * r.ID})
-		st.lastID = r.ID
-		switch r.Kind {
-		case EventBanned, EventRenewed:
-			st.ends, st.period = r.ExpiresAt, r.Period
-		case EventUnbanned:
-			st.ends = nil
-		}
-	}
-	for _, id := range order {
-		if st := states[id]; st.ends != nil && *st.ends <= now {
-			out = append(out, expired(id, targets[id], st, 2*st.lastID+1))
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].At.Equal(out[j].At) {
-			return out[i].At.After(out[j].At)
-		}
-		return out[i].seq > out[j].seq
-	})
-	events := make([]Event, len(out))
-	for i, e := range out {
-		events[i] = e.Event
-	}
-	return events
-}
-
 // ListBlacklist returns one page of bans matching f, and how many match in all.
 func (s *Service) ListBlacklist(ctx context.Context, f Filter) (Page, error) {
 	invalid := func(field, msg string) error {
@@ -406,12 +352,14 @@ func (s *Service) ListBlacklist(ctx context.Context, f Filter) (Page, error) {
 		where, args = "removed_at IS NULL AND expires_at > ?", []any{now}
 	case string(StatusExpired):
 		where, args = "removed_at IS NULL AND expires_at <= ?", []any{now}
+	case StatusExpiring:
+		where, args = "removed_at IS NULL AND expires_at > ? AND expires_at <= ?", []any{now, now + ExpiringWithin.Milliseconds()}
 	case string(StatusRemoved):
 		where = "removed_at IS NOT NULL"
 	case "all":
 		where = "1 = 1"
 	default:
-		return Page{}, invalid("status", fmt.Sprintf("%q is not a list status; use active, expired, removed or all.", shorten(f.Status, 40)))
+		return Page{}, invalid("status", fmt.Sprintf("%q is not a list status; use active, expiring, expired, removed or all.", shorten(f.Status, 40)))
 	}
 	dir := "ASC"
 	if f.Desc {

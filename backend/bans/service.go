@@ -16,6 +16,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"banlist/backend/actor"
 	"banlist/backend/apperr"
 	"banlist/backend/store"
 )
@@ -62,8 +63,10 @@ type Service struct {
 }
 
 // New returns a Service on db. operator names the supervisor at the keyboard;
-// it is recorded as the creator, remover and actor of every change. A nil
-// operator, or one that returns "", records "unknown".
+// it is recorded as the creator, remover and actor of every change, unless
+// the ctx of a call carries a named actor.Actor (an API token), whose name
+// is recorded instead. A nil operator, or one that returns "", records
+// "unknown".
 func New(db *store.DB, operator func() string) *Service {
 	s := &Service{
 		db:          db,
@@ -204,14 +207,20 @@ func (s *Service) written() {
 	}
 }
 
-func (s *Service) actor() string {
-	if s.operator == nil {
-		return UnknownOperator
+// actor names who acts and through which door: the named actor on ctx (a
+// token's name) if there is one, else the operator function's name.
+func (s *Service) actor(ctx context.Context) (name, source string) {
+	a, _ := actor.From(ctx)
+	if name = strings.TrimSpace(a.Name); name != "" {
+		return name, a.Source
 	}
-	if name := strings.TrimSpace(s.operator()); name != "" {
-		return name
+	if s.operator != nil {
+		name = strings.TrimSpace(s.operator())
 	}
-	return UnknownOperator
+	if name == "" {
+		name = UnknownOperator
+	}
+	return name, a.Source
 }
 
 func (s *Service) nowMs() int64 { return s.db.Clock.Now().UnixMilli() }

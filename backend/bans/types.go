@@ -30,6 +30,20 @@ const (
 	StatusRemoved Status = "removed"
 )
 
+// StatusExpiring is a list filter, not a status: the active bans that end
+// within ExpiringWithin, so a supervisor can renew them before they lapse.
+const StatusExpiring = "expiring"
+
+// ExpiringWithin is how soon an active ban must end to count as expiring.
+const ExpiringWithin = 24 * time.Hour
+
+// ErrProtected marks a ban or renewal refused because its target overlaps
+// an entry of the never-ban list.
+var ErrProtected = errors.New("bans: target is on the never-ban list")
+
+// Statuses lists every status, in the order the UI offers them.
+func Statuses() []Status { return []Status{StatusActive, StatusExpired, StatusRemoved} }
+
 // Event kinds in a target's history.
 //
 // EventExpired is never stored: nothing writes at the moment a ban lapses,
@@ -76,7 +90,8 @@ type Event struct {
 
 // Filter selects one page of the blacklist.
 type Filter struct {
-	// Status is active, expired, removed or all; empty means active.
+	// Status is active, expiring (active and ending within ExpiringWithin),
+	// expired, removed or all; empty means active.
 	Status string `json:"status"`
 	// Search matches a substring of the target or the notes, ignoring case
 	// (ASCII letters only: SQLite's LIKE).

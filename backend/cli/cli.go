@@ -44,6 +44,9 @@ Usage:
         [--host NAME]… [--allow-database-switch]        (see SECURITY.md)
   banlist import contacts FILE [--db PATH]             add contacts from FILE.csv or FILE.json (docs/IMPORT.md)
   banlist export bans [--status all] [--db PATH]       write the blacklist as CSV to stdout
+  banlist token add NAME --role supervisor|agent|check make an API token for banlist serve (printed once)
+  banlist token list | token delete NAME               list or revoke API tokens
+  banlist bouncer add|list|delete [NAME] [--db PATH]   keys for CrowdSec bouncers (docs/ENFORCEMENT.md)
   banlist help                                         show this text
 
 Database: --db PATH, else $BANLIST_DB, else the last one chosen in
@@ -158,9 +161,13 @@ func Run(ctx context.Context, args []string, env Env) error {
 	case "serve":
 		return runServe(ctx, args, env)
 	case "import":
-		return runImport(ctx, args, env)
+		return runImport(cliActor(ctx), args, env)
 	case "export":
-		return runExport(ctx, args, env)
+		return runExport(cliActor(ctx), args, env)
+	case "token":
+		return runToken(cliActor(ctx), args, env)
+	case "bouncer":
+		return runBouncer(cliActor(ctx), args, env)
 	case "help":
 		fmt.Fprintf(env.Stdout, usage, DefaultDBPath())
 		return nil

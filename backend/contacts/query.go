@@ -49,8 +49,15 @@ type Page struct {
 	Total    int64     `json:"total"`
 	Page     int       `json:"page"`
 	PageSize int       `json:"pageSize"`
+	// Partial is set when a search too short for the search index (1 or 2
+	// characters) looked only through the first Scanned contacts in the
+	// report's order: Total then counts the matches among those.
+	Partial bool  `json:"partial,omitempty"`
+	Scanned int64 `json:"scanned,omitempty"`
 }
 
+// sortColumns are the orders the report offers, each served by an index
+// (migrations 0001 and 0601), so that any page in any order is an index walk.
 var sortColumns = map[string]string{
 	"startedAt":   "started_at",
 	"visitorName": "visitor_name",
@@ -59,9 +66,6 @@ var sortColumns = map[string]string{
 	"agent":       "agent",
 	"channel":     "channel",
 	"durationSec": "duration_sec",
-	"messages":    "messages",
-	"department":  "department",
-	"country":     "country",
 }
 
 // Normalize validates q and fills its defaults.
@@ -141,15 +145,25 @@ func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 	}
 	l := &lister{db: s.db.WithContext(ctx), q: &q}
 	l.prepare()
-	rows, total, err := l.run()
+	var rows []row
+	var total int64
+	var err error
+	out := Page{Page: q.Page, PageSize: q.PageSize}
+	if l.short() {
+		rows, total, out.Scanned, err = l.shortSearch(shortWindow)
+		out.Partial = out.Scanned == int64(shortWindow)
+	} else {
+		rows, total, err = l.run()
+	}
 	if err != nil {
 		return Page{}, unavailable(err)
 	}
-	items := make([]Contact, len(rows))
+	out.Items = make([]Contact, len(rows))
 	for i, r := range rows {
-		items[i] = r.contact()
+		out.Items[i] = r.contact()
 	}
-	return Page{Items: items, Total: total, Page: q.Page, PageSize: q.PageSize}, nil
+	out.Total = total
+	return out, nil
 }
 
 // lister reads one page for one query.

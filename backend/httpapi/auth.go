@@ -6,7 +6,9 @@ import (
 	"net/url"
 	"strings"
 
+	"banlist/backend/actor"
 	"banlist/backend/apperr"
+	"banlist/backend/service"
 )
 
 // Options secures the HTTP door. With no Token, the server is meant for
@@ -52,12 +54,13 @@ func presented(r *http.Request) string {
 }
 
 // guard enforces the token rules and refuses cross-site writes.
-func guard(opts Options, next http.Handler) http.Handler {
+func guard(svc *service.Service, opts Options, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Opening the UI with ?token=… stores it in an HttpOnly cookie and
 		// drops it from the address bar.
-		if t := r.URL.Query().Get("token"); t != "" && !strings.HasPrefix(r.URL.Path, "/api/") {
-			if !equalSecret(t, opts.Token) {
+		// Bouncers on /v1/ carry their own key and never get this cookie.
+		if t := r.URL.Query().Get("token"); t != "" && !strings.HasPrefix(r.URL.Path, "/api/") && !strings.HasPrefix(r.URL.Path, "/v1/") {
+			if !equalSecret(t, opts.Token) && !namedToken(svc, r, t) {
 				writeError(w, &apperr.Error{Code: apperr.CodeUnauthorized, Message: "Wrong token."})
 				return
 			}
@@ -70,19 +73,14 @@ func guard(opts Options, next http.Handler) http.Handler {
 			return
 		}
 		if strings.HasPrefix(r.URL.Path, "/api/") {
-			isCheck := r.URL.Path == checkPath && r.Method == http.MethodGet
-			// The check endpoint is exempt from the main token; it has its own
-			// read-only token when one is configured. Everything else needs Token.
-			required := opts.Token != "" && !isCheck || isCheck && opts.CheckToken != ""
-			if required {
-				tok := presented(r)
-				ok := equalSecret(tok, opts.Token) || isCheck && equalSecret(tok, opts.CheckToken)
-				if !ok {
-					writeError(w, &apperr.Error{Code: apperr.CodeUnauthorized,
-						Message: "A token is required: send Authorization: Bearer <token>, or open the app with ?token=<token>."})
-					return
-				}
+			// Who is calling, with which role (roles.go); each route then
+			// checks the role it needs.
+			who, err := identify(svc, opts, r)
+			if err != nil {
+				writeError(w, err)
+				return
 			}
+			r = r.WithContext(actor.With(r.Context(), who))
 			if isWrite(r.Method) && crossSite(r) {
 				writeError(w, &apperr.Error{Code: apperr.CodeForbidden, Message: "Cross-site requests may not change the blacklist."})
 				return

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"net/http"
 
-	"banlist/backend/actor"
 	"banlist/backend/apperr"
 	"banlist/backend/service"
 )
@@ -37,18 +36,4 @@ func withPolicy(routes []Route, opts Options) []Route {
 		out = append(out, rt)
 	}
 	return out
-}
-
-// withActor records who is acting through this door: the operator named on
-// this server (the service fills in the name), from the client's address.
-// An actor already on the request (a named token) is kept.
-func withActor(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := actor.From(r.Context()); ok {
-			next.ServeHTTP(w, r)
-			return
-		}
-		ctx := actor.With(r.Context(), actor.Actor{Source: actor.Browser, Remote: r.RemoteAddr})
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
 }

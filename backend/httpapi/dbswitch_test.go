@@ -72,7 +72,7 @@ func TestDatabaseSwitchIsRecordedInBothFiles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		recs, err := d.AuditByKind(ctx, service.AuditDatabaseSwitched, 10)
+		recs, _, err := d.ListAudit(ctx, store.AuditQuery{Kind: service.AuditDatabaseSwitched, Limit: 10})
 		_ = d.Close()
 		if err != nil {
 			t.Fatal(err)
@@ -82,7 +82,7 @@ func TestDatabaseSwitchIsRecordedInBothFiles(t *testing.T) {
 		}
 		r := recs[0]
 		if r.Actor != "Dana Supervisor" || r.Source != "browser" || !strings.HasPrefix(r.Remote, "127.0.0.1:") ||
-			r.Target != newPath || !strings.Contains(r.Detail, c.detail) || !r.At.Equal(storetest.Epoch) {
+			r.Target != newPath || !strings.Contains(r.Detail, c.detail) || r.At != storetest.Epoch.UnixMilli() {
 			t.Errorf("%s: record %+v", c.path, r)
 		}
 	}

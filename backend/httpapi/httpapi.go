@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"banlist/backend/apperr"
+	"banlist/backend/lapi"
 	"banlist/backend/service"
 )
 
@@ -28,6 +29,9 @@ type Route struct {
 	Method  string
 	Path    string
 	Binding string // empty for routes with no desktop twin (the event stream)
+	// Role is the least role a caller needs (actor.RoleCheck, RoleAgent or
+	// RoleSupervisor); every route must declare one (TestEveryRouteHasARole).
+	Role string
 	// handle returns a value sent as JSON; raw writes the response itself.
 	handle func(s *service.Service, r *http.Request) (any, error)
 	raw    func(s *service.Service, w http.ResponseWriter, r *http.Request) error
@@ -47,8 +51,11 @@ func New(svc *service.Service, ui fs.FS, opts Options) http.Handler {
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &apperr.Error{Code: apperr.CodeNotFound, Message: fmt.Sprintf("No API route %s %s.", r.Method, r.URL.Path)})
 	}))
+	// The CrowdSec Local API for bouncers, behind the same global checks as
+	// everything else; it admits bouncer keys only (package lapi).
+	mux.Handle("/v1/", lapi.Handler(svc.Feed))
 	mux.Handle("/", spa(ui))
-	return securityHeaders(hostCheck(opts, guard(opts, withActor(mux))))
+	return securityHeaders(hostCheck(opts, guard(svc, opts, mux)))
 }
 
 func endpoint(svc *service.Service, rt Route) http.Handler {
@@ -58,6 +65,10 @@ func endpoint(svc *service.Service, rt Route) http.Handler {
 			limit = rt.maxBody
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if err := authorize(r, rt); err != nil {
+			writeError(w, err)
+			return
+		}
 		if rt.raw != nil {
 			if err := rt.raw(svc, w, r); err != nil {
 				writeError(w, err)

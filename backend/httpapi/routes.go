@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"banlist/backend/actor"
 	"banlist/backend/apperr"
 	"banlist/backend/bans"
 	"banlist/backend/banscsv"
@@ -16,25 +17,31 @@ import (
 // Routes lists every API endpoint. Keep it in step with the App methods in
 // app.go: TestEveryBindingHasAnHTTPTwin checks it.
 func Routes() []Route {
+	routes := append(coreRoutes(), judgementRoutes()...)
+	return append(routes, bouncerRoutes()...)
+}
+
+// coreRoutes are the contacts, bans and database endpoints.
+func coreRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/api/v1/info", Binding: "Info", handle: func(s *service.Service, r *http.Request) (any, error) {
+		{Method: "GET", Path: "/api/v1/info", Role: actor.RoleAgent, Binding: "Info", handle: func(s *service.Service, r *http.Request) (any, error) {
 			return s.Info(r.Context())
 		}},
-		{Method: "GET", Path: "/api/v1/contacts", Binding: "ListContacts", handle: func(s *service.Service, r *http.Request) (any, error) {
+		{Method: "GET", Path: "/api/v1/contacts", Role: actor.RoleAgent, Binding: "ListContacts", handle: func(s *service.Service, r *http.Request) (any, error) {
 			q, err := contactQuery(r)
 			if err != nil {
 				return nil, err
 			}
 			return s.ListContacts(r.Context(), q)
 		}},
-		{Method: "GET", Path: "/api/v1/contacts/{id}", Binding: "GetContact", handle: func(s *service.Service, r *http.Request) (any, error) {
+		{Method: "GET", Path: "/api/v1/contacts/{id}", Role: actor.RoleAgent, Binding: "GetContact", handle: func(s *service.Service, r *http.Request) (any, error) {
 			id, err := pathID(r)
 			if err != nil {
 				return nil, err
 			}
 			return s.GetContact(r.Context(), id)
 		}},
-		{Method: "POST", Path: "/api/v1/contacts/import", Binding: "ImportContacts", maxBody: 2*contacts.DefaultImportLimits.MaxBytes + 4096, handle: func(s *service.Service, r *http.Request) (any, error) {
+		{Method: "POST", Path: "/api/v1/contacts/import", Role: actor.RoleSupervisor, Binding: "ImportContacts", maxBody: 2*contacts.DefaultImportLimits.MaxBytes + 4096, handle: func(s *service.Service, r *http.Request) (any, error) {
 			var body struct {
 				Name    string `json:"name"`
 				Content string `json:"content"`
@@ -44,10 +51,10 @@ func Routes() []Route {
 			}
 			return s.ImportContacts(r.Context(), body.Name, body.Content)
 		}},
-		{Method: "GET", Path: "/api/v1/agents", Binding: "ListAgents", handle: func(s *service.Service, r *http.Request) (any, error) {
+		{Method: "GET", Path: "/api/v1/agents", Role: actor.RoleAgent, Binding: "ListAgents", handle: func(s *service.Service, r *http.Request) (any, error) {
 			return s.ListAgents(r.Context())
 		}},
-		{Method: "POST", Path: "/api/v1/bans", Binding: "BanIP", handle: func(s *service.Service, r *http.Request) (any, error) {
+		{Method: "POST", Path: "/api/v1/bans", Role: actor.RoleAgent, Binding: "BanIP", handle: func(s *service.Service, r *http.Request) (any, error) {
 			var body struct {
 				IP     string `json:"ip"`
 				Period string `json:"period"`
@@ -58,21 +65,21 @@ func Routes() []Route {
 			}
 			return s.BanIP(r.Context(), body.IP, body.Period, body.Notes)
 		}},
-		{Method: "GET", Path: "/api/v1/bans", Binding: "ListBlacklist", handle: func(s *service.Service, r *http.Request) (any, error) {
+		{Method: "GET", Path: "/api/v1/bans", Role: actor.RoleAgent, Binding: "ListBlacklist", handle: func(s *service.Service, r *http.Request) (any, error) {
 			f, err := banFilter(r)
 			if err != nil {
 				return nil, err
 			}
 			return s.ListBlacklist(r.Context(), f)
 		}},
-		{Method: "GET", Path: "/api/v1/bans/{id}", Binding: "GetBan", handle: func(s *service.Service, r *http.Request) (any, error) {
+		{Method: "GET", Path: "/api/v1/bans/{id}", Role: actor.RoleAgent, Binding: "GetBan", handle: func(s *service.Service, r *http.Request) (any, error) {
 			id, err := pathID(r)
 			if err != nil {
 				return nil, err
 			}
 			return s.GetBan(r.Context(), id)
 		}},
-		{Method: "POST", Path: "/api/v1/bans/{id}/renew", Binding: "Renew", handle: func(s *service.Service, r *http.Request) (any, error) {
+		{Method: "POST", Path: "/api/v1/bans/{id}/renew", Role: actor.RoleSupervisor, Binding: "Renew", handle: func(s *service.Service, r *http.Request) (any, error) {
 			id, err := pathID(r)
 			if err != nil {
 				return nil, err
@@ -86,18 +93,18 @@ func Routes() []Route {
 			}
 			return s.Renew(r.Context(), id, body.Period, body.AllowShorten)
 		}},
-		{Method: "DELETE", Path: "/api/v1/bans/{id}", Binding: "Unban", handle: func(s *service.Service, r *http.Request) (any, error) {
+		{Method: "DELETE", Path: "/api/v1/bans/{id}", Role: actor.RoleSupervisor, Binding: "Unban", handle: func(s *service.Service, r *http.Request) (any, error) {
 			id, err := pathID(r)
 			if err != nil {
 				return nil, err
 			}
 			return s.Unban(r.Context(), id)
 		}},
-		{Method: "GET", Path: "/api/v1/history", Binding: "BanHistory", handle: func(s *service.Service, r *http.Request) (any, error) {
+		{Method: "GET", Path: "/api/v1/history", Role: actor.RoleAgent, Binding: "BanHistory", handle: func(s *service.Service, r *http.Request) (any, error) {
 			return s.BanHistory(r.Context(), r.URL.Query().Get("target"))
 		}},
-		{Method: "GET", Path: "/api/v1/bans/export", Binding: "ExportBans", raw: exportBans},
-		{Method: "POST", Path: "/api/v1/bans/import", Binding: "ImportBans", maxBody: 2*banscsv.MaxImportBytes + 1024, handle: func(s *service.Service, r *http.Request) (any, error) {
+		{Method: "GET", Path: "/api/v1/bans/export", Role: actor.RoleAgent, Binding: "ExportBans", raw: exportBans},
+		{Method: "POST", Path: "/api/v1/bans/import", Role: actor.RoleSupervisor, Binding: "ImportBans", maxBody: 2*banscsv.MaxImportBytes + 1024, handle: func(s *service.Service, r *http.Request) (any, error) {
 			var body struct {
 				CSV string `json:"csv"`
 			}
@@ -106,10 +113,10 @@ func Routes() []Route {
 			}
 			return s.ImportBans(r.Context(), body.CSV)
 		}},
-		{Method: "GET", Path: "/api/v1/import/progress", Binding: "ImportProgress", handle: func(s *service.Service, r *http.Request) (any, error) {
+		{Method: "GET", Path: "/api/v1/import/progress", Role: actor.RoleSupervisor, Binding: "ImportProgress", handle: func(s *service.Service, r *http.Request) (any, error) {
 			return s.ImportProgress(r.Context())
 		}},
-		{Method: "POST", Path: "/api/v1/database/open", Binding: "OpenDatabase", handle: func(s *service.Service, r *http.Request) (any, error) {
+		{Method: "POST", Path: "/api/v1/database/open", Role: actor.RoleSupervisor, Binding: "OpenDatabase", handle: func(s *service.Service, r *http.Request) (any, error) {
 			var body struct {
 				Path   string `json:"path"`
 				Shared bool   `json:"shared"`
@@ -119,7 +126,7 @@ func Routes() []Route {
 			}
 			return s.OpenDatabase(r.Context(), body.Path, body.Shared)
 		}},
-		{Method: "POST", Path: "/api/v1/database/create", Binding: "CreateDatabase", handle: func(s *service.Service, r *http.Request) (any, error) {
+		{Method: "POST", Path: "/api/v1/database/create", Role: actor.RoleSupervisor, Binding: "CreateDatabase", handle: func(s *service.Service, r *http.Request) (any, error) {
 			var body struct {
 				Path   string `json:"path"`
 				Shared bool   `json:"shared"`
@@ -129,7 +136,7 @@ func Routes() []Route {
 			}
 			return s.CreateDatabase(r.Context(), body.Path, body.Shared)
 		}},
-		{Method: "PUT", Path: "/api/v1/operator", Binding: "SetOperator", handle: func(s *service.Service, r *http.Request) (any, error) {
+		{Method: "PUT", Path: "/api/v1/operator", Role: actor.RoleSupervisor, Binding: "SetOperator", handle: func(s *service.Service, r *http.Request) (any, error) {
 			var body struct {
 				Name string `json:"name"`
 			}
@@ -139,9 +146,9 @@ func Routes() []Route {
 			return s.SetOperator(r.Context(), body.Name)
 		}},
 		// Live refresh for browser mode: one event per change, no polling of tables.
-		{Method: "GET", Path: "/api/v1/events", raw: events},
+		{Method: "GET", Path: "/api/v1/events", Role: actor.RoleAgent, raw: events},
 		// The enforcement endpoint the chat server asks before it connects a customer.
-		{Method: "GET", Path: "/api/v1/check", Binding: "Check", handle: func(s *service.Service, r *http.Request) (any, error) {
+		{Method: "GET", Path: "/api/v1/check", Role: actor.RoleCheck, Binding: "Check", handle: func(s *service.Service, r *http.Request) (any, error) {
 			return s.Check(r.Context(), r.URL.Query().Get("ip"))
 		}},
 	}

@@ -7,24 +7,44 @@ import (
 	"sort"
 	"strings"
 
+	"banlist/backend/actor"
 	"banlist/backend/apperr"
 	"banlist/backend/bans"
 	"banlist/backend/banscsv"
+	"banlist/backend/store"
 )
 
-// BanIP blocks an address or range for a period, with optional notes.
+// BanIP blocks an address or range for a period, with optional notes. An
+// agent token may block for 1 hour or 1 day only.
 func (s *Service) BanIP(ctx context.Context, target, period, notes string) (bans.Ban, error) {
+	if a, _ := actor.From(ctx); a.RoleOf() == actor.RoleAgent {
+		p, err := bans.ParsePeriod(period)
+		if err != nil {
+			return bans.Ban{}, err
+		}
+		if p != bans.Hour && p != bans.Day {
+			return bans.Ban{}, &apperr.Error{Code: apperr.CodeForbidden, Field: "period",
+				Message: fmt.Sprintf("An agent may block for 1 hour or 1 day only, not %s; ask a supervisor for a longer block.", p.Label())}
+		}
+	}
 	return s.cur.Load().bans.BanIP(ctx, target, period, notes)
 }
 
-// Renew restarts a ban's period from now. A renewal that would end the ban
-// earlier than it ends now needs allowShorten (CodeShortens otherwise).
+// Renew restarts a ban's period from now. Supervisors only. A renewal that
+// would end the ban earlier than it ends now needs allowShorten
+// (CodeShortens otherwise).
 func (s *Service) Renew(ctx context.Context, id int64, period string, allowShorten bool) (bans.Ban, error) {
+	if err := requireSupervisor(ctx, "renew a block"); err != nil {
+		return bans.Ban{}, err
+	}
 	return s.cur.Load().bans.Renew(ctx, id, period, allowShorten)
 }
 
-// Unban removes a ban; its history stays.
+// Unban removes a ban; its history stays. Supervisors only.
 func (s *Service) Unban(ctx context.Context, id int64) (bans.UnbanResult, error) {
+	if err := requireSupervisor(ctx, "remove a block"); err != nil {
+		return bans.UnbanResult{}, err
+	}
 	return s.cur.Load().bans.Unban(ctx, id)
 }
 
@@ -85,11 +105,14 @@ type ImportResult struct {
 
 // ImportBans blocks every address listed in a CSV ("ip,period,notes", or a
 // blacklist export). A file-level problem imports nothing; a bad line
-// (invalid address or period, already blocked, notes too long) is reported
-// with its number and the other lines are imported. The lines are written in
-// one transaction: all of them or, on a storage fault or when the caller
-// goes away (ctx ends) before the commit, none.
-func (s *Service) ImportBans(ctx context.Context, csvText string) (ImportResult, error) {
+// (invalid address or period, protected, already blocked, notes too long) is
+// reported with its number and the other lines are imported. The lines are
+// written in one transaction: all of them or, on a storage fault or when the
+// caller goes away (ctx ends) before the commit, none.
+func (s *Service) ImportBans(ctx context.Context, csvText string) (res ImportResult, err error) {
+	if err := requireSupervisor(ctx, "import bans"); err != nil {
+		return ImportResult{}, err
+	}
 	b := s.cur.Load()
 	s.progress.start("bans", b.db.Clock.Now())
 	defer s.progress.finish()
@@ -97,7 +120,20 @@ func (s *Service) ImportBans(ctx context.Context, csvText string) (ImportResult,
 	if err != nil {
 		return ImportResult{}, err
 	}
-	res := ImportResult{Rejected: []banscsv.LineError{}}
+	ctx, _ = s.acting(ctx)
+	res = ImportResult{Rejected: []banscsv.LineError{}}
+	defer func() {
+		// One audit line per import, whatever became of it (also when the
+		// client left: hence WithoutCancel); each ban it made is in the
+		// trail on its own too.
+		detail := fmt.Sprintf("Imported %d of %d lines; %d refused", res.Imported, len(rows), len(res.Rejected))
+		if err != nil {
+			detail += "; stopped: " + apperr.From(err).Message
+		}
+		if aerr := b.db.RecordAudit(context.WithoutCancel(ctx), nil, store.AuditEntry{Kind: AuditImport, Target: "bans CSV", Detail: detail}); aerr != nil && err == nil {
+			err = storageError("record the import in the audit trail", aerr)
+		}
+	}()
 	lines := make([]bans.ImportLine, 0, len(rows))
 	for _, r := range rows {
 		if r.Status != "" && r.Status != string(bans.StatusActive) {

@@ -16,6 +16,9 @@ type ContactRow struct {
 	contacts.Contact
 	Blocked      bool       `json:"blocked"`
 	BlockedUntil *time.Time `json:"blockedUntil,omitempty"`
+	// TimesBanned counts the earlier (expired or removed) bans of this exact
+	// address, so a repeat offender stands out in the report.
+	TimesBanned int `json:"timesBanned,omitempty"`
 }
 
 // ContactPage is one page of the report.
@@ -24,6 +27,9 @@ type ContactPage struct {
 	Total    int64        `json:"total"`
 	Page     int          `json:"page"`
 	PageSize int          `json:"pageSize"`
+	// Partial and Scanned: see contacts.Page (1–2 character searches).
+	Partial bool  `json:"partial,omitempty"`
+	Scanned int64 `json:"scanned,omitempty"`
 }
 
 // ContactDetail is a contact with the ban state of its IP.
@@ -54,9 +60,14 @@ func (s *Service) ListContacts(ctx context.Context, q contacts.Query) (ContactPa
 	if err != nil {
 		return ContactPage{}, err
 	}
-	out := ContactPage{Items: make([]ContactRow, len(page.Items)), Total: page.Total, Page: page.Page, PageSize: page.PageSize}
+	earlier, err := b.db.EarlierBanCounts(ctx, ips, b.db.Clock.Now().UnixMilli())
+	if err != nil {
+		return ContactPage{}, storageError("count earlier bans", err)
+	}
+	out := ContactPage{Items: make([]ContactRow, len(page.Items)), Total: page.Total, Page: page.Page, PageSize: page.PageSize,
+		Partial: page.Partial, Scanned: page.Scanned}
 	for i, c := range page.Items {
-		out.Items[i] = ContactRow{Contact: c}
+		out.Items[i] = ContactRow{Contact: c, TimesBanned: earlier[c.IP]}
 		if b, ok := active[c.IP]; ok {
 			out.Items[i].Blocked = true
 			out.Items[i].BlockedUntil = &b.ExpiresAt

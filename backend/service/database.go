@@ -11,7 +11,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"banlist/backend/actor"
 	"banlist/backend/apperr"
 	"banlist/backend/settings"
 	"banlist/backend/store"
@@ -97,7 +96,7 @@ func (s *Service) switchTo(ctx context.Context, path string, shared bool) (Info,
 	if err != nil {
 		return Info{}, databaseError(path, err)
 	}
-	ctx = s.withActor(ctx)
+	ctx, _ = s.acting(ctx)
 	mode := func(shared bool) string {
 		if shared {
 			return "shared"
@@ -133,16 +132,6 @@ func (s *Service) switchTo(ctx context.Context, path string, shared bool) (Info,
 // AuditDatabaseSwitched is the audit kind recorded in both files when the
 // app or server moves from one database to another.
 const AuditDatabaseSwitched = "database_switched"
-
-// withActor returns ctx with an actor whose name is the operator when the
-// door that called left the name empty (the desktop, the browser UI).
-func (s *Service) withActor(ctx context.Context) context.Context {
-	a, _ := actor.From(ctx)
-	if a.Name == "" {
-		a.Name = s.Operator()
-	}
-	return actor.With(ctx, a)
-}
 
 // databaseError turns a failure to open a database into the message the
 // Database panel shows next to the path field.

@@ -132,7 +132,12 @@ type Info struct {
 	DatabaseSwitch     bool   `json:"databaseSwitch"`
 	DatabaseSwitchNote string `json:"databaseSwitchNote,omitempty"`
 	// LastSwitch is the newest database switch recorded in this file.
-	LastSwitch *store.AuditRecord `json:"lastSwitch"`
+	LastSwitch *AuditEvent `json:"lastSwitch"`
+	// Role is what the caller may do (supervisor, agent or check), and
+	// Actor the name its changes are recorded under, so the UI can offer
+	// only what will work.
+	Role  string `json:"role" ts:"Role"`
+	Actor string `json:"actor"`
 }
 
 // Version is the application version, set at build time with -ldflags.
@@ -141,7 +146,9 @@ var Version = "dev"
 // Info returns facts about the open database.
 func (s *Service) Info(ctx context.Context) (Info, error) {
 	b := s.cur.Load()
-	info := Info{Version: Version, Path: b.db.Path, Mode: "local", Operator: s.Operator(), DatabaseSwitch: true}
+	_, who := s.acting(ctx)
+	info := Info{Version: Version, Path: b.db.Path, Mode: "local", Operator: s.Operator(), Role: who.RoleOf(), Actor: who.Name,
+		DatabaseSwitch: true}
 	if b.db.Shared {
 		info.Mode = "shared"
 	}
@@ -161,12 +168,13 @@ func (s *Service) Info(ctx context.Context) (Info, error) {
 		return info, err
 	}
 	info.Bans, info.Active = all.Total, active.Total
-	switches, err := b.db.AuditByKind(ctx, AuditDatabaseSwitched, 1)
+	switches, _, err := b.db.ListAudit(ctx, store.AuditQuery{Kind: AuditDatabaseSwitched, Limit: 1})
 	if err != nil {
 		return info, err
 	}
 	if len(switches) > 0 {
-		info.LastSwitch = &switches[0]
+		last := toAuditEvent(switches[0])
+		info.LastSwitch = &last
 	}
 	return info, nil
 }

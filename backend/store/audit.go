@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -31,34 +30,4 @@ func (db *DB) RecordAudit(ctx context.Context, tx *gorm.DB, e AuditEntry) error 
 	}
 	return tx.Exec(`INSERT INTO audit_events(at, actor, source, remote, kind, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		db.Clock.Now().UnixMilli(), name, a.Source, a.Remote, e.Kind, e.Target, e.Detail).Error
-}
-
-// AuditRecord is one stored audit_events row.
-type AuditRecord struct {
-	At     time.Time `json:"at"`
-	Actor  string    `json:"actor"`
-	Source string    `json:"source"`
-	Remote string    `json:"remote"`
-	Kind   string    `json:"kind"`
-	Target string    `json:"target"`
-	Detail string    `json:"detail"`
-}
-
-// AuditByKind returns the newest limit audit rows of kind, newest first.
-func (db *DB) AuditByKind(ctx context.Context, kind string, limit int) ([]AuditRecord, error) {
-	var rows []struct {
-		At                                          int64
-		Actor, Source, Remote, Kind, Target, Detail string
-	}
-	err := db.WithContext(ctx).Raw(`SELECT at, actor, source, remote, kind, target, detail FROM audit_events
-		WHERE kind = ? ORDER BY at DESC, id DESC LIMIT ?`, kind, limit).Scan(&rows).Error
-	if err != nil {
-		return nil, err
-	}
-	out := make([]AuditRecord, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, AuditRecord{At: time.UnixMilli(r.At).UTC(), Actor: r.Actor, Source: r.Source, Remote: r.Remote,
-			Kind: r.Kind, Target: r.Target, Detail: r.Detail})
-	}
-	return out, nil
 }

@@ -153,6 +153,74 @@ var migrations = []migration{
 		`CREATE INDEX audit_events_at ON audit_events(at DESC, id DESC)`,
 		`CREATE INDEX audit_events_kind ON audit_events(kind, at DESC)`,
 	)},
+	// The never-ban list: addresses and ranges (offices, partners, the chat
+	// platform's NAT) that no ban, renewal or import may cover. lo/hi are
+	// 16-byte keys like bans', so overlap is two BLOB comparisons.
+	{name: "051_protected", up: execAll(
+		`CREATE TABLE protected (
+			id         INTEGER PRIMARY KEY,
+			target     TEXT    NOT NULL UNIQUE,
+			is_range   INTEGER NOT NULL,
+			lo         BLOB    NOT NULL,
+			hi         BLOB    NOT NULL,
+			notes      TEXT    NOT NULL DEFAULT '',
+			created_by TEXT    NOT NULL,
+			created_at INTEGER NOT NULL
+		)`,
+		`CREATE INDEX protected_lo_hi ON protected(lo, hi)`,
+	)},
+	// Named API tokens with a role (supervisor, agent, check). Only the
+	// SHA-256 of a token is kept (package apikey).
+	{name: "052_api_tokens", up: execAll(
+		`CREATE TABLE api_tokens (
+			id           INTEGER PRIMARY KEY,
+			name         TEXT    NOT NULL UNIQUE,
+			role         TEXT    NOT NULL,
+			hash         TEXT    NOT NULL UNIQUE,
+			created_by   TEXT    NOT NULL,
+			created_at   INTEGER NOT NULL,
+			last_used_at INTEGER
+		)`,
+	)},
+	// Through which door a ban event came (desktop, browser, token, cli), for
+	// the audit view ('' for events recorded before this step), and the
+	// indexes that let the audit view read a page newest first, whole or by
+	// kind, without sorting every event.
+	{name: "053_ban_events_source", up: execAll(
+		`ALTER TABLE ban_events ADD COLUMN source TEXT NOT NULL DEFAULT ''`,
+		`CREATE INDEX ban_events_at ON ban_events(at DESC, id DESC)`,
+		`CREATE INDEX ban_events_kind ON ban_events(kind, at DESC, id DESC)`,
+	)},
+	// Bouncer keys for the CrowdSec Local API (/v1/, package lapi): only the
+	// key's hash is kept. cursor_event/cursor_at are where the key's previous
+	// stream pull ended (the last ban_events id it saw, and the clock then),
+	// so each pull sends what changed since, expiries included (found through
+	// bans_active). last_* show in Settings → Enforcement.
+	{name: "011_bouncers", up: execAll(
+		`CREATE TABLE bouncers (
+			id           INTEGER PRIMARY KEY,
+			name         TEXT    NOT NULL COLLATE NOCASE UNIQUE,
+			key_hash     TEXT    NOT NULL UNIQUE,
+			created_at   INTEGER NOT NULL,
+			created_by   TEXT    NOT NULL DEFAULT '',
+			cursor_event INTEGER NOT NULL DEFAULT 0,
+			cursor_at    INTEGER NOT NULL DEFAULT 0,
+			last_pull_at INTEGER,
+			last_remote  TEXT    NOT NULL DEFAULT '',
+			last_agent   TEXT    NOT NULL DEFAULT ''
+		)`,
+	)},
+	// One index per column the report can be sorted by, so a page in any
+	// order is a walk down an index (each ends in the rowid, which is the
+	// report's id tie-break), never a sort of every contact. Date and IP
+	// already have theirs (contacts_started, contacts_ip_key).
+	{name: "0601_contacts_sort", up: execAll(
+		`CREATE INDEX contacts_sort_name ON contacts(visitor_name)`,
+		`CREATE INDEX contacts_sort_email ON contacts(email)`,
+		`CREATE INDEX contacts_sort_agent ON contacts(agent)`,
+		`CREATE INDEX contacts_sort_channel ON contacts(channel)`,
+		`CREATE INDEX contacts_sort_duration ON contacts(duration_sec)`,
+	)},
 }
 
 // migrate applies every step not yet recorded in schema_migrations. Each step

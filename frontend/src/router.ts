@@ -15,7 +15,7 @@ export const router = createRouter({
       props: (r) => ({ id: Number(r.params.id) }),
     },
     {
-      path: '/settings/:tab(blacklist|database)?',
+      path: '/settings/:tab(blacklist|protected|access|audit|enforcement|database)?',
       name: 'settings',
       component: () => import('./views/SettingsView.vue'),
       props: (r) => ({ tab: (r.params.tab as string) || 'blacklist' }),

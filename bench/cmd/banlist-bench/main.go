@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string) error {
 
 	fs := flag.NewFlagSet("banlist-bench", flag.ContinueOnError)
 	out := fs.String("out", "docs/BENCHMARKS.md", "Markdown report to write (empty: none)")
-	parts := fs.String("parts", "", "comma-separated subset of p1,p2,p3,p4 (default all)")
+	parts := fs.String("parts", "", "comma-separated subset of p1,p2,p3,p4,p5 (default all)")
 	nContacts := fs.Int("contacts", 1_000_000, "contacts in the report database")
 	nBans := fs.Int("bans", 10_000, "bans in the report database")
 	checkBans := fs.Int("check-bans", 100_000, "active bans for the Check benchmarks")

@@ -1,36 +1,21 @@
 // Every backend operation the UI uses, each reachable through either door.
 import { invoke, isDesktop } from './transport'
-import type {
-  Ban,
-  BanEvent,
-  BanFilter,
-  CheckResult,
-  ContactDetail,
-  ContactImportReport,
-  ContactQuery,
-  ContactRow,
-  ImportProgress,
-  ImportResult,
-  Info,
-  Page,
-  Period,
-  UnbanResult,
-} from './types'
+import type { AuditFilter, BanFilter, ContactQuery, Period, Role } from './types'
 
 export { ApiError, isDesktop } from './transport'
 export type * from './types'
 
 export const api = {
-  info: () => invoke<Info>({ binding: 'Info', args: [], method: 'GET', path: '/api/v1/info' }),
+  info: () => invoke({ binding: 'Info', args: [], method: 'GET', path: '/api/v1/info' }),
 
   listContacts: (q: ContactQuery) =>
-    invoke<Page<ContactRow>>({ binding: 'ListContacts', args: [q], method: 'GET', path: '/api/v1/contacts', query: { ...q } }),
+    invoke({ binding: 'ListContacts', args: [q], method: 'GET', path: '/api/v1/contacts', query: { ...q } }),
 
   getContact: (id: number) =>
-    invoke<ContactDetail>({ binding: 'GetContact', args: [id], method: 'GET', path: `/api/v1/contacts/${id}` }),
+    invoke({ binding: 'GetContact', args: [id], method: 'GET', path: `/api/v1/contacts/${id}` }),
 
   importContacts: (name: string, content: string) =>
-    invoke<ContactImportReport>({
+    invoke({
       binding: 'ImportContacts',
       args: [name, content],
       method: 'POST',
@@ -38,36 +23,30 @@ export const api = {
       body: { name, content },
     }),
 
-  listAgents: () => invoke<string[]>({ binding: 'ListAgents', args: [], method: 'GET', path: '/api/v1/agents' }),
+  listAgents: () => invoke({ binding: 'ListAgents', args: [], method: 'GET', path: '/api/v1/agents' }),
 
   banIP: (ip: string, period: Period, notes: string) =>
-    invoke<Ban>({ binding: 'BanIP', args: [ip, period, notes], method: 'POST', path: '/api/v1/bans', body: { ip, period, notes } }),
+    invoke({ binding: 'BanIP', args: [ip, period, notes], method: 'POST', path: '/api/v1/bans', body: { ip, period, notes } }),
 
   /** Renews a ban; a renewal that ends it earlier needs allowShorten (error code "shortens" otherwise). */
   renew: (id: number, period: Period, allowShorten = false) =>
-    invoke<Ban>({
-      binding: 'Renew',
-      args: [id, period, allowShorten],
-      method: 'POST',
-      path: `/api/v1/bans/${id}/renew`,
-      body: { period, allowShorten },
-    }),
+    invoke({ binding: 'Renew', args: [id, period, allowShorten], method: 'POST', path: `/api/v1/bans/${id}/renew`, body: { period, allowShorten } }),
 
   unban: (id: number) =>
-    invoke<UnbanResult>({ binding: 'Unban', args: [id], method: 'DELETE', path: `/api/v1/bans/${id}` }),
+    invoke({ binding: 'Unban', args: [id], method: 'DELETE', path: `/api/v1/bans/${id}` }),
 
   listBlacklist: (f: BanFilter) =>
-    invoke<Page<Ban>>({ binding: 'ListBlacklist', args: [f], method: 'GET', path: '/api/v1/bans', query: { ...f } }),
+    invoke({ binding: 'ListBlacklist', args: [f], method: 'GET', path: '/api/v1/bans', query: { ...f } }),
 
-  getBan: (id: number) => invoke<Ban>({ binding: 'GetBan', args: [id], method: 'GET', path: `/api/v1/bans/${id}` }),
+  getBan: (id: number) => invoke({ binding: 'GetBan', args: [id], method: 'GET', path: `/api/v1/bans/${id}` }),
 
   banHistory: (target: string) =>
-    invoke<BanEvent[]>({ binding: 'BanHistory', args: [target], method: 'GET', path: '/api/v1/history', query: { target } }),
+    invoke({ binding: 'BanHistory', args: [target], method: 'GET', path: '/api/v1/history', query: { target } }),
 
   /** Desktop: asks where to save and writes the file. Browser: downloads it. */
   exportBans: async (f: BanFilter): Promise<{ path: string; count: number } | null> => {
     if (isDesktop()) {
-      const res = await invoke<{ path: string; count: number }>({
+      const res = await invoke({
         binding: 'ExportBans',
         args: [f],
         method: 'GET',
@@ -87,24 +66,92 @@ export const api = {
   },
 
   importBans: (csv: string) =>
-    invoke<ImportResult>({ binding: 'ImportBans', args: [csv], method: 'POST', path: '/api/v1/bans/import', body: { csv } }),
+    invoke({ binding: 'ImportBans', args: [csv], method: 'POST', path: '/api/v1/bans/import', body: { csv } }),
 
   /** How far the running (or last) import of bans or contacts has got. */
-  importProgress: () => invoke<ImportProgress>({ binding: 'ImportProgress', args: [], method: 'GET', path: '/api/v1/import/progress' }),
+  importProgress: () => invoke({ binding: 'ImportProgress', args: [], method: 'GET', path: '/api/v1/import/progress' }),
 
   openDatabase: (path: string, shared: boolean) =>
-    invoke<Info>({ binding: 'OpenDatabase', args: [path, shared], method: 'POST', path: '/api/v1/database/open', body: { path, shared } }),
+    invoke({ binding: 'OpenDatabase', args: [path, shared], method: 'POST', path: '/api/v1/database/open', body: { path, shared } }),
 
   createDatabase: (path: string, shared: boolean) =>
-    invoke<Info>({ binding: 'CreateDatabase', args: [path, shared], method: 'POST', path: '/api/v1/database/create', body: { path, shared } }),
+    invoke({ binding: 'CreateDatabase', args: [path, shared], method: 'POST', path: '/api/v1/database/create', body: { path, shared } }),
 
   setOperator: (name: string) =>
-    invoke<Info>({ binding: 'SetOperator', args: [name], method: 'PUT', path: '/api/v1/operator', body: { name } }),
+    invoke({ binding: 'SetOperator', args: [name], method: 'PUT', path: '/api/v1/operator', body: { name } }),
 
   /** Desktop only: the native file dialog. */
   chooseDatabaseFile: (create: boolean) =>
-    invoke<string>({ binding: 'ChooseDatabaseFile', args: [create], method: 'GET', path: '/api/v1/none' }),
+    invoke({ binding: 'ChooseDatabaseFile', args: [create], method: 'GET', path: '/api/v1/none' }),
 
   check: (ip: string) =>
-    invoke<CheckResult>({ binding: 'Check', args: [ip], method: 'GET', path: '/api/v1/check', query: { ip } }),
+    invoke({ binding: 'Check', args: [ip], method: 'GET', path: '/api/v1/check', query: { ip } }),
+
+  listProtected: () =>
+    invoke({ binding: 'ListProtected', args: [], method: 'GET', path: '/api/v1/protected' }),
+
+  addProtected: (target: string, notes: string) =>
+    invoke({
+      binding: 'AddProtected',
+      args: [target, notes],
+      method: 'POST',
+      path: '/api/v1/protected',
+      body: { target, notes },
+    }),
+
+  removeProtected: (id: number) =>
+    invoke({ binding: 'RemoveProtected', args: [id], method: 'DELETE', path: `/api/v1/protected/${id}` }),
+
+  suggestBan: (ip: string) =>
+    invoke({ binding: 'SuggestBan', args: [ip], method: 'GET', path: '/api/v1/suggest', query: { ip } }),
+
+  listTokens: () => invoke({ binding: 'ListTokens', args: [], method: 'GET', path: '/api/v1/tokens' }),
+
+  addToken: (name: string, role: Role) =>
+    invoke({ binding: 'AddToken', args: [name, role], method: 'POST', path: '/api/v1/tokens', body: { name, role } }),
+
+  deleteToken: (name: string) =>
+    invoke({
+      binding: 'DeleteToken',
+      args: [name],
+      method: 'DELETE',
+      path: `/api/v1/tokens/${encodeURIComponent(name)}`,
+    }),
+
+  listAudit: (f: AuditFilter) =>
+    invoke({ binding: 'ListAudit', args: [f], method: 'GET', path: '/api/v1/audit', query: { ...f } }),
+
+  /** Desktop: asks where to save and writes the file. Browser: downloads it. */
+  exportAudit: async (f: AuditFilter): Promise<{ path: string; count: number } | null> => {
+    if (isDesktop()) {
+      const res = await invoke({
+        binding: 'ExportAudit',
+        args: [f],
+        method: 'GET',
+        path: '/api/v1/audit/export',
+      })
+      return res.path ? res : null
+    }
+    const params = new URLSearchParams()
+    for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '') params.set(k, String(v))
+    const a = document.createElement('a')
+    a.href = `/api/v1/audit/export?${params}`
+    a.download = ''
+    document.body.appendChild(a)
+    a.click()
+    a.remove()
+    return null
+  },
+  listBouncers: () => invoke({ binding: 'ListBouncers', args: [], method: 'GET', path: '/api/v1/bouncers' }),
+
+  addBouncer: (name: string) =>
+    invoke({ binding: 'AddBouncer', args: [name], method: 'POST', path: '/api/v1/bouncers', body: { name } }),
+
+  deleteBouncer: (name: string) =>
+    invoke({
+      binding: 'DeleteBouncer',
+      args: [name],
+      method: 'DELETE',
+      path: `/api/v1/bouncers/${encodeURIComponent(name)}`,
+    }),
 }

@@ -30,7 +30,7 @@ describe('invoke through the Wails bindings', () => {
             calls.push(args)
             return { id: args[0] }
           },
-          Fails: async () => {
+          GetBan: async () => {
             throw { code: 'not_found', message: 'Contact 9 does not exist.' }
           },
         },
@@ -39,7 +39,7 @@ describe('invoke through the Wails bindings', () => {
     expect(isDesktop()).toBe(true)
     await expect(invoke({ binding: 'GetContact', args: [7], method: 'GET', path: '/x' })).resolves.toEqual({ id: 7 })
     expect(calls).toEqual([[7]])
-    await expect(invoke({ binding: 'Fails', args: [], method: 'GET', path: '/x' })).rejects.toMatchObject({
+    await expect(invoke({ binding: 'GetBan', args: [9], method: 'GET', path: '/x' })).rejects.toMatchObject({
       code: 'not_found',
       message: 'Contact 9 does not exist.',
     })

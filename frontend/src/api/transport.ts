@@ -2,6 +2,8 @@
 // window.go.main.App with the bound Go methods; in a browser (banlist serve)
 // the same operations are HTTP calls to /api/v1. Callers never know which.
 
+import type { Binding, Bindings, routes } from './generated'
+
 /** An error from the backend, in the shape both doors send: {code, message, field}. */
 export class ApiError extends Error {
   readonly code: string
@@ -17,17 +19,24 @@ export class ApiError extends Error {
 }
 
 /** How to reach one operation through either door. */
-export interface Call {
+export interface Call<B extends Binding = Binding> {
   /** The App method name Wails binds. */
-  binding: string
-  /** Positional arguments of that method. */
-  args: unknown[]
-  /** The twin HTTP route. */
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
-  path: string
+  binding: B
+  /** Positional arguments of that method, typed by its Go signature. */
+  args: Parameters<Bindings[B]>
+  /** The twin HTTP route, as Go declares it (generated routes). */
+  method: B extends keyof typeof routes ? (typeof routes)[B]['method'] : 'GET'
+  /** The route's path: exactly the Go pattern, or with its {params} filled in. */
+  path: B extends keyof typeof routes ? RoutePath<(typeof routes)[B]['path']> : string
   query?: Record<string, string | number | boolean | undefined | null>
   body?: unknown
 }
+
+/** A pattern without parameters is itself; one with {params} is any string. */
+type RoutePath<P extends string> = P extends `${string}{${string}` ? string : P
+
+/** What a binding resolves to, from its Go signature. */
+export type Result<B extends Binding> = Awaited<ReturnType<Bindings[B]>>
 
 type BoundApp = Record<string, (...args: unknown[]) => Promise<unknown>>
 
@@ -69,13 +78,13 @@ function buildURL(c: Call): string {
 }
 
 /** Performs one backend operation and returns its result or throws ApiError. */
-export async function invoke<T>(c: Call): Promise<T> {
+export async function invoke<B extends Binding>(c: Call<B>): Promise<Result<B>> {
   const app = boundApp()
   if (app) {
     const fn = app[c.binding]
     if (!fn) throw new ApiError('internal', `The desktop app has no method ${c.binding}.`)
     try {
-      return (await fn(...c.args)) as T
+      return (await fn(...c.args)) as Result<B>
     } catch (e) {
       throw toApiError(e)
     }
@@ -101,5 +110,5 @@ export async function invoke<T>(c: Call): Promise<T> {
     }
   }
   if (!res.ok) throw toApiError(data ?? `HTTP ${res.status}`)
-  return data as T
+  return data as Result<B>
 }

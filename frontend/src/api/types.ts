@@ -1,157 +1,50 @@
-// Shapes returned by the backend (Go JSON tags are the source of truth).
+// The names the UI uses for the API's shapes. The shapes themselves come
+// from the Go types (generated.ts, rewritten by `make gen`): a field renamed
+// in Go fails vue-tsc here, not at run time.
+import type * as G from './generated'
 
-export interface Info {
-  version: string
-  path: string
-  mode: 'local' | 'shared'
-  size: number
-  contacts: number
-  bans: number
-  activeBans: number
-  operator: string
-  /** False when this door may not open or create another database (serve without --allow-database-switch). */
-  databaseSwitch: boolean
-  /** Why switching is off, when it is. */
-  databaseSwitchNote?: string
-  /** The newest database switch recorded in this file. */
-  lastSwitch: AuditRecord | null
-}
+export type {
+  AddProtectedResult,
+  AuditEvent,
+  AuditPage,
+  Ban,
+  Bouncer,
+  CheckResult,
+  Contact,
+  ContactDetail,
+  ContactPage,
+  ContactRow,
+  ExportResult,
+  ImportProgress,
+  ImportResult,
+  Info,
+  NewBouncer,
+  Period,
+  ProtectedEntry,
+  Role,
+  Suggestion,
+  UnbanResult,
+} from './generated'
 
-/** One row of the audit history: who changed what banlist enforces, when and from where. */
-export interface AuditRecord {
-  at: string
-  actor: string
-  source: string
-  remote: string
-  kind: string
-  target: string
-  detail: string
-}
+export type BanStatus = G.Status
+export type BanEvent = G.Event
+export type BanPage = G.Page
+/** Query objects: a field left out is its Go zero value. */
+export type BanFilter = Partial<G.Filter>
+export type ContactQuery = Partial<G.Query>
+export type ContactImportReport = G.ImportReport
+export type AuditFilter = Partial<G.AuditFilter>
+export type ApiToken = G.Token
+export type NewApiToken = G.NewToken
+export type BanWarning = G.Warning
 
-/** How far an import has got: lines (bans) or bytes then rows (contacts). */
-export interface ImportProgress {
-  kind: '' | 'bans' | 'contacts'
-  phase: '' | 'reading' | 'saving' | 'done'
-  done: number
-  total: number
-  running: boolean
-  started: string
-}
-
-export interface ImportResult {
-  imported: number
-  rejected: { line: number; target: string; message: string }[]
-}
-
-export interface Contact {
-  id: number
-  visitorName: string
-  email: string
-  ip: string
-  channel: string
-  startedAt: string
-  endedAt?: string
-  durationSec: number
-  agent: string
-  department: string
-  messages: number
-  rating?: number
-  country: string
-  userAgent: string
-  firstMessage: string
-}
-
-export interface ContactQuery {
-  search?: string
-  agent?: string
-  from?: string
-  to?: string
-  sort?: string
-  desc?: boolean
-  page?: number
-  pageSize?: number
-  blockedOnly?: boolean
-}
-
+/** The common shape of a page of any list. */
 export interface Page<T> {
   items: T[]
   total: number
   page: number
   pageSize: number
-}
-
-export type Period = '1h' | '1d' | '1w' | '1mo'
-export type BanStatus = 'active' | 'expired' | 'removed'
-
-export interface Ban {
-  id: number
-  target: string
-  isRange: boolean
-  period: Period
-  periodLabel: string
-  notes: string
-  createdBy: string
-  createdAt: string
-  expiresAt: string
-  removedAt: string | null
-  removedBy: string
-  renewals: number
-  status: BanStatus
-}
-
-export interface BanEvent {
-  id: number
-  banId: number
-  target: string
-  kind: 'banned' | 'renewed' | 'unbanned' | 'expired'
-  actor: string
-  at: string
-  period: Period | ''
-  notes: string
-  expiresAt: string | null
-}
-
-export interface BanFilter {
-  status?: BanStatus | 'all'
-  search?: string
-  sort?: 'expires' | 'created' | 'ip'
-  desc?: boolean
-  page?: number
-  pageSize?: number
-}
-
-export interface UnbanResult {
-  ban: Ban
-  alreadyRemoved: boolean
-}
-
-/** GET /api/v1/check — the chat servers' contract, hence snake_case ban_id. */
-export interface CheckResult {
-  ip: string
-  blocked: boolean
-  ban_id?: number
-  target?: string
-  until?: string
-}
-
-/** A report row: the contact plus whether its IP is blocked right now. */
-export interface ContactRow extends Contact {
-  blocked: boolean
-  blockedUntil?: string
-}
-
-/** The contact detail: the contact, the latest ban of its IP (any status) and how often it was banned. */
-export interface ContactDetail {
-  contact: Contact
-  ban: Ban | null
-  timesBanned: number
-  contactsFromIp: number
-}
-
-export interface ContactImportReport {
-  imported: number
-  rejected: { line: number; record: number; field: string; message: string }[]
-  rejectedCount: number
-  truncated: boolean
-  total: number
+  /** A 1–2 character search looked only through the first `scanned` contacts. */
+  partial?: boolean
+  scanned?: number
 }

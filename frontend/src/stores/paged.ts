@@ -8,6 +8,8 @@ import type { ApiError, Page } from '../api'
 export function usePagedList<T>(fetch: () => Promise<Page<T>>) {
   const items = ref<T[]>([]) as Ref<T[]>
   const total = ref(0)
+  // Set when the server counted only part of the matches (see Page.partial).
+  const scanned = ref<number | null>(null)
   const loading = ref(false)
   const error = ref<ApiError | null>(null)
   let seq = 0
@@ -20,6 +22,7 @@ export function usePagedList<T>(fetch: () => Promise<Page<T>>) {
       if (mine !== seq) return
       items.value = page.items
       total.value = page.total
+      scanned.value = page.partial ? (page.scanned ?? null) : null
       error.value = null
     } catch (e) {
       if (mine === seq) error.value = e as ApiError
@@ -28,7 +31,7 @@ export function usePagedList<T>(fetch: () => Promise<Page<T>>) {
     }
   }
 
-  return { items, total, loading, error, load }
+  return { items, total, scanned, loading, error, load }
 }
 
 /** Naive UI pagination props for a paged table of `noun`s. */
