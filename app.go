@@ -70,12 +70,6 @@ func (a *App) called(method string) {
 	slog.Debug("bound call", "method", method)
 }
 
-// actorCtx is the app's context marked as acting from the desktop window;
-// the service names the operator.
-func (a *App) actorCtx() context.Context {
-	return actor.With(a.ctx, actor.Actor{Source: actor.Desktop})
-}
-
 // Info describes the open database.
 func (a *App) Info() (service.Info, error) {
 	a.called("Info")
@@ -192,13 +186,13 @@ func (a *App) ImportProgress() (service.ImportProgress, error) {
 // OpenDatabase switches to an existing database file.
 func (a *App) OpenDatabase(path string, shared bool) (service.Info, error) {
 	a.called("OpenDatabase")
-	return a.svc.OpenDatabase(a.actorCtx(), path, shared)
+	return a.svc.OpenDatabase(a.ctx, path, shared)
 }
 
 // CreateDatabase creates a new database file and switches to it.
 func (a *App) CreateDatabase(path string, shared bool) (service.Info, error) {
 	a.called("CreateDatabase")
-	return a.svc.CreateDatabase(a.actorCtx(), path, shared)
+	return a.svc.CreateDatabase(a.ctx, path, shared)
 }
 
 // SetOperator changes the name recorded on this machine's bans.
