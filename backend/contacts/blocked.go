@@ -1,0 +1,210 @@
+package contacts
+
+import (
+	"bytes"
+	"database/sql"
+	"database/sql/driver"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Blocked only: the contacts whose address an active ban covers.
+//
+// The blocked contacts are found from the bans side (a few thousand active
+// bans against a million contacts): few of them are read by id; many are
+// counted through the ip_key index and the page comes from a walk down the
+// date index that keeps the contacts inside the merged spans of the active
+// bans.
+
+// blocked answers blocked-only with no other filter.
+func (l *lister) blocked() ([]row, int64, error) {
+	few, top, err := l.few()
+	if err != nil {
+		return nil, 0, err
+	}
+	var hits []int64
+	if err := l.db.Raw(blockedIDs+" LIMIT ?", l.at, few+1).Scan(&hits).Error; err != nil {
+		return nil, 0, err
+	}
+	if len(hits) <= few {
+		slices.Sort(hits)
+		return l.byIDs(slices.Compact(hits))
+	}
+	spans, nested, ok, err := l.activeSpans()
+	if err != nil {
+		return nil, 0, err
+	}
+	if !ok {
+		return l.general()
+	}
+	total, err := l.blockedCount(nested)
+	if err != nil {
+		return nil, 0, err
+	}
+	if total <= int64(l.offset()) {
+		return nil, total, nil
+	}
+	if l.q.Sort == "startedAt" {
+		rows, done, err := l.walkBlocked(spans, l.walkCap(total, top))
+		if err != nil || done {
+			return rows, total, err
+		}
+	}
+	var rows []row
+	err = l.db.Raw("SELECT * FROM contacts NOT INDEXED WHERE id IN ("+blockedIDs+") ORDER BY "+l.order()+" LIMIT ? OFFSET ?",
+		l.at, l.q.PageSize, l.offset()).Scan(&rows).Error
+	return rows, total, err
+}
+
+// blob binds a []byte as one BLOB: GORM expands a bare slice written right
+// after "(" into a list of its elements.
+type blob []byte
+
+// Value implements driver.Valuer.
+func (b blob) Value() (driver.Value, error) { return []byte(b), nil }
+
+// span is the first and last address an active ban covers, as ip_key values.
+type span struct{ lo, hi []byte }
+
+// activeSpans returns the address spans of the active bans, merged: spans,
+// sorted and disjoint, cover every blocked address once; nested lists the
+// bans that lie inside another active ban. Bans are CIDR blocks, so two of
+// them either nest or do not meet; ok is false if they overlap otherwise.
+func (l *lister) activeSpans() (spans, nested []span, ok bool, err error) {
+	rows, err := l.db.Raw(`SELECT b.lo, b.hi FROM `+activeBans, l.at).Rows()
+	if err != nil {
+		return nil, nil, false, err
+	}
+	defer rows.Close()
+	var all []span
+	var arena []byte // one allocation for all the keys, not two per ban
+	for rows.Next() {
+		var lo, hi sql.RawBytes // valid until the next row
+		if err := rows.Scan(&lo, &hi); err != nil {
+			return nil, nil, false, err
+		}
+		if len(arena)+len(lo)+len(hi) > cap(arena) {
+			arena = make([]byte, 0, max(64<<10, 2*(len(lo)+len(hi))))
+		}
+		start := len(arena)
+		arena = append(arena, lo...)
+		arena = append(arena, hi...)
+		all = append(all, span{lo: arena[start : start+len(lo) : start+len(lo)], hi: arena[start+len(lo) : len(arena) : len(arena)]})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, false, err
+	}
+	slices.SortFunc(all, func(a, b span) int {
+		if c := bytes.Compare(a.lo, b.lo); c != 0 {
+			return c
+		}
+		return bytes.Compare(b.hi, a.hi) // the wider first
+	})
+	for _, s := range all {
+		if n := len(spans); n > 0 && bytes.Compare(s.lo, spans[n-1].hi) <= 0 {
+			if bytes.Compare(s.hi, spans[n-1].hi) > 0 {
+				return nil, nil, false, nil
+			}
+			nested = append(nested, s)
+			continue
+		}
+		spans = append(spans, s)
+	}
+	return spans, nested, true, nil
+}
+
+// blockedCount counts the contacts an active ban covers: every (ban,
+// contact) pair, less the pairs of bans nested inside another active ban,
+// which would count their contacts twice.
+func (l *lister) blockedCount(nested []span) (int64, error) {
+	var total int64
+	if err := l.db.Raw("SELECT count(*) FROM ("+blockedIDs+")", l.at).Scan(&total).Error; err != nil {
+		return 0, err
+	}
+	const chunk = 500
+	for start := 0; start < len(nested); start += chunk {
+		part := nested[start:min(start+chunk, len(nested))]
+		args := make([]any, 0, 2*len(part))
+		for _, s := range part {
+			args = append(args, blob(s.lo), blob(s.hi))
+		}
+		var n int64
+		if err := l.db.Raw(`SELECT count(*) FROM (VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?),", len(part)), ",")+
+			`) d CROSS JOIN contacts c INDEXED BY contacts_ip_key WHERE c.ip_key BETWEEN d.column1 AND d.column2`, args...).
+			Scan(&n).Error; err != nil {
+			return 0, err
+		}
+		total -= n
+	}
+	return total, nil
+}
+
+// covered reports whether ip_key k lies in one of spans (sorted, disjoint).
+func covered(spans []span, k []byte) bool {
+	i := sort.Search(len(spans), func(i int) bool { return bytes.Compare(spans[i].lo, k) > 0 })
+	return i > 0 && bytes.Compare(k, spans[i-1].hi) <= 0
+}
+
+// walkBlocked reads the page by walking the date index in batches and
+// keeping the contacts whose address lies in spans. done is false if it gave
+// up after limit rows without filling the page.
+func (l *lister) walkBlocked(spans []span, limit int64) (rows []row, done bool, err error) {
+	need := l.offset() + l.q.PageSize
+	cmp := "<"
+	if !l.q.Desc {
+		cmp = ">"
+	}
+	type step struct {
+		ID        int64
+		StartedAt int64
+		IPKey     []byte
+	}
+	var keep []int64
+	var last step
+	end := false
+	for walked := int64(0); len(keep) < need && !end; walked += walkBatch {
+		if walked >= limit {
+			return nil, false, nil
+		}
+		var batch []step
+		sql, args := "SELECT id, started_at, ip_key FROM contacts INDEXED BY contacts_started", []any{}
+		if walked > 0 {
+			sql += " WHERE (started_at, id) " + cmp + " (?, ?)"
+			args = append(args, last.StartedAt, last.ID)
+		}
+		if err := l.db.Raw(sql+" ORDER BY "+l.order()+" LIMIT ?", append(args, walkBatch)...).Scan(&batch).Error; err != nil {
+			return nil, false, err
+		}
+		end = len(batch) < walkBatch
+		for _, r := range batch {
+			if covered(spans, r.IPKey) {
+				if keep = append(keep, r.ID); len(keep) == need {
+					break
+				}
+			}
+		}
+		if len(batch) > 0 {
+			last = batch[len(batch)-1]
+		}
+	}
+	if len(keep) <= l.offset() {
+		return nil, true, nil
+	}
+	keep = keep[l.offset():]
+	var got []row
+	if err := l.db.Raw("SELECT * FROM contacts WHERE id IN ?", keep).Scan(&got).Error; err != nil {
+		return nil, false, err
+	}
+	byID := make(map[int64]row, len(got))
+	for _, r := range got {
+		byID[r.ID] = r
+	}
+	rows = make([]row, 0, len(keep))
+	for _, id := range keep {
+		if r, ok := byID[id]; ok {
+			rows = append(rows, r)
+		}
+	}
+	return rows, true, nil
+}
