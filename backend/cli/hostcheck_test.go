@@ -103,6 +103,24 @@ func TestServeRefusesForeignHostNamesEverywhere(t *testing.T) {
 	}
 }
 
+// An HTTP/1.0 request without any Host cannot come from a browser (so it
+// cannot be DNS rebinding): a chat server's plain script is answered.
+func TestServeAnswersARequestWithoutHost(t *testing.T) {
+	base := startServe(t, "--addr", "127.0.0.1:0")
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "GET /api/v1/check?ip=192.0.2.1 HTTP/1.0\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	reply, _ := io.ReadAll(conn)
+	if !strings.HasPrefix(string(reply), "HTTP/1.0 200") || !strings.Contains(string(reply), `"blocked":false`) {
+		t.Fatalf("reply: %.200s", reply)
+	}
+}
+
 func TestServeOnIPv6LoopbackAcceptsItsBracketedAddress(t *testing.T) {
 	if ln, err := net.Listen("tcp", "[::1]:0"); err != nil {
 		t.Skip("no IPv6 loopback here:", err)

@@ -48,7 +48,9 @@ func hostCheck(opts Options, next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := hostOnly(r.Host)
-		ok := allowed[h]
+		// No Host at all (an HTTP/1.0 client such as a chat server's
+		// script) cannot come from a browser, so it cannot be rebinding.
+		ok := h == "" || allowed[h]
 		if !ok {
 			if ip := net.ParseIP(h); ip != nil {
 				ok = allowed[ip.String()] || anyIP
