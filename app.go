@@ -106,10 +106,10 @@ func (a *App) BanIP(target, period, notes string) (bans.Ban, error) {
 	return a.svc.BanIP(a.ctx, target, period, notes)
 }
 
-// Renew restarts a ban's period from now.
-func (a *App) Renew(id int64, period string) (bans.Ban, error) {
+// Renew restarts a ban's period from now; shortening it needs allowShorten.
+func (a *App) Renew(id int64, period string, allowShorten bool) (bans.Ban, error) {
 	a.called("Renew")
-	return a.svc.Renew(a.ctx, id, period)
+	return a.svc.Renew(a.ctx, id, period, allowShorten)
 }
 
 // Unban removes a ban; its history stays.
@@ -175,6 +175,12 @@ type ExportResult struct {
 func (a *App) ImportBans(csvText string) (service.ImportResult, error) {
 	a.called("ImportBans")
 	return a.svc.ImportBans(a.ctx, csvText)
+}
+
+// ImportProgress says how far the running (or last) import has got.
+func (a *App) ImportProgress() (service.ImportProgress, error) {
+	a.called("ImportProgress")
+	return a.svc.ImportProgress(a.ctx)
 }
 
 // OpenDatabase switches to an existing database file.

@@ -79,7 +79,7 @@ func Writer(ctx context.Context, path, name string, index int, dur time.Duration
 			say(writerAck{Op: "ban", ID: b.ID, Target: b.Target, Lat: time.Since(t).Microseconds()})
 		case x < 7:
 			id := active[r.IntN(len(active))]
-			if _, err := svc.Renew(ctx, id, "1w"); err != nil {
+			if _, err := svc.Renew(ctx, id, "1w", false); err != nil {
 				say(writerAck{Op: "error", ID: id, Msg: "renew: " + err.Error()})
 				continue
 			}

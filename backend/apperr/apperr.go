@@ -16,11 +16,13 @@ const (
 	CodeNotFound       Code = "not_found"
 	CodeAlreadyBlocked Code = "already_blocked"
 	CodeConflict       Code = "conflict"
+	CodeShortens       Code = "shortens"  // a renewal would end a block earlier than it ends now
 	CodeProtected      Code = "protected" // the target is on the never-ban list
 	CodeUnavailable    Code = "unavailable"
 	CodeUnauthorized   Code = "unauthorized"
 	CodeForbidden      Code = "forbidden"
 	CodeTooLarge       Code = "too_large"
+	CodeMisdirected    Code = "misdirected" // a Host name this server does not answer to
 	CodeInternal       Code = "internal"
 )
 
@@ -30,13 +32,17 @@ type Error struct {
 	Code    Code   `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
-	// Data carries extra context for the UI (for already_blocked: the current ban).
+	// Data carries extra context for the UI (for already_blocked: the current
+	// ban). Times named in Message as {placeholders} travel here as
+	// time.Time values in a map[string]any, so each reader sees them in
+	// their own zone (the UI: local time; Render: UTC).
 	Data any `json:"data,omitempty"`
 	// Err is the underlying cause, kept for errors.Is/As and logs; never sent.
 	Err error `json:"-"`
 }
 
-func (e *Error) Error() string { return e.Message }
+// Error is the message with its placeholders filled in UTC (see Render).
+func (e *Error) Error() string { return Render(e) }
 
 // Unwrap exposes the cause.
 func (e *Error) Unwrap() error { return e.Err }
@@ -77,7 +83,7 @@ func Status(c Code) int {
 		return http.StatusBadRequest
 	case CodeNotFound:
 		return http.StatusNotFound
-	case CodeAlreadyBlocked, CodeConflict, CodeProtected:
+	case CodeAlreadyBlocked, CodeConflict, CodeShortens, CodeProtected:
 		return http.StatusConflict
 	case CodeUnavailable:
 		return http.StatusServiceUnavailable
@@ -87,6 +93,8 @@ func Status(c Code) int {
 		return http.StatusForbidden
 	case CodeTooLarge:
 		return http.StatusRequestEntityTooLarge
+	case CodeMisdirected:
+		return http.StatusMisdirectedRequest
 	default:
 		return http.StatusInternalServerError
 	}

@@ -2,6 +2,7 @@ package bans
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -171,7 +172,7 @@ func TestRenew(t *testing.T) {
 	b := f.ban("203.0.113.7", "1h", "n")
 	f.clk.Advance(30 * time.Minute)
 	f.op = "bob"
-	r, err := f.svc.Renew(f.ctx, b.ID, "1d")
+	r, err := f.svc.Renew(f.ctx, b.ID, "1d", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,8 +180,24 @@ func TestRenew(t *testing.T) {
 		r.Renewals != 1 || r.Status != StatusActive || r.CreatedBy != "alice" || r.CreatedAt != storetest.Epoch || r.Notes != "n" {
 		t.Fatalf("renewed = %+v", r)
 	}
-	// Renewal may shorten: the new end is always now + period.
-	r, _ = f.svc.Renew(f.ctx, b.ID, "1 hour")
+	// A renewal that would shorten the ban is refused with both times as
+	// data, and changes nothing, unless the supervisor confirmed it.
+	_, err = f.svc.Renew(f.ctx, b.ID, "1 hour", false)
+	var ae *apperr.Error
+	if !errors.As(err, &ae) || ae.Code != apperr.CodeShortens || !errors.Is(err, ErrShortens) {
+		t.Fatalf("shortening without consent: %v", err)
+	}
+	data := ae.Data.(map[string]any)
+	if data["target"] != "203.0.113.7" || data["current"] != at(30*time.Minute+24*time.Hour) || data["proposed"] != at(90*time.Minute) {
+		t.Fatalf("data = %+v", data)
+	}
+	if got := err.Error(); got != "This shortens the block on 203.0.113.7 from 1 Feb 2026 14:33 UTC to 31 Jan 2026 15:33 UTC." {
+		t.Fatalf("rendered message = %q", got)
+	}
+	if g, _ := f.svc.GetBan(f.ctx, b.ID); g.ExpiresAt != r.ExpiresAt || g.Renewals != 1 {
+		t.Fatalf("the refused renewal changed the ban: %+v", g)
+	}
+	r, _ = f.svc.Renew(f.ctx, b.ID, "1 hour", true)
 	if r.ExpiresAt != at(90*time.Minute) || r.Renewals != 2 {
 		t.Fatalf("second renewal = %+v", r)
 	}
@@ -192,7 +209,7 @@ func TestRenew(t *testing.T) {
 	if f.check("203.0.113.7").Blocked {
 		t.Fatal("expired ban still blocks")
 	}
-	r, err = f.svc.Renew(f.ctx, b.ID, "1mo")
+	r, err = f.svc.Renew(f.ctx, b.ID, "1mo", false)
 	if err != nil || r.Status != StatusActive || r.Renewals != 3 || r.ExpiresAt != time.Date(2026, 2, 28, 16, 33, 0, 0, time.UTC) {
 		t.Fatalf("revived = %+v, %v", r, err)
 	}
@@ -216,26 +233,26 @@ func TestRenewRefusals(t *testing.T) {
 	if _, err := f.svc.Unban(f.ctx, removed.ID); err != nil {
 		t.Fatal(err)
 	}
-	_, err := f.svc.Renew(f.ctx, removed.ID, "1d")
+	_, err := f.svc.Renew(f.ctx, removed.ID, "1d", false)
 	wantAppErr(t, err, apperr.CodeConflict, "", ErrRemoved, "was removed by carol", "block the address again")
 
-	_, err = f.svc.Renew(f.ctx, 999, "1d")
+	_, err = f.svc.Renew(f.ctx, 999, "1d", false)
 	wantAppErr(t, err, apperr.CodeNotFound, "", ErrNotFound, "#999")
 
-	_, err = f.svc.Renew(f.ctx, removed.ID, "forever")
+	_, err = f.svc.Renew(f.ctx, removed.ID, "forever", false)
 	wantAppErr(t, err, apperr.CodeInvalid, "period", ErrInvalidPeriod)
 
 	// An expired ban cannot come back while a newer ban on its target is active.
 	old := f.ban("198.51.100.1", "1h", "")
 	f.clk.Advance(2 * time.Hour)
 	newer := f.ban("198.51.100.1", "1d", "")
-	_, err = f.svc.Renew(f.ctx, old.ID, "1w")
+	_, err = f.svc.Renew(f.ctx, old.ID, "1w", false)
 	ae := wantAppErr(t, err, apperr.CodeAlreadyBlocked, "ip", ErrAlreadyBlocked, "already blocked by carol")
 	if ae.Data.(Ban).ID != newer.ID {
 		t.Fatalf("Data = %+v, want ban #%d", ae.Data, newer.ID)
 	}
 	// The active one renews fine.
-	if _, err := f.svc.Renew(f.ctx, newer.ID, "1w"); err != nil {
+	if _, err := f.svc.Renew(f.ctx, newer.ID, "1w", false); err != nil {
 		t.Fatal(err)
 	}
 	if n := f.count(`SELECT count(*) FROM ban_events WHERE kind = 'renewed'`); n != 1 {
@@ -305,10 +322,10 @@ func TestBanHistory(t *testing.T) {
 	b1 := f.ban("198.51.100.7", "1h", "first") // t=0, ends 1h
 	f.clk.Advance(30 * time.Minute)
 	f.op = "bob"
-	f.svc.Renew(f.ctx, b1.ID, "1h") // t=30m, ends 1h30m
-	f.clk.Advance(2 * time.Hour)    // t=2h30m: lapsed at 1h30m
+	f.svc.Renew(f.ctx, b1.ID, "1h", false) // t=30m, ends 1h30m
+	f.clk.Advance(2 * time.Hour)           // t=2h30m: lapsed at 1h30m
 	f.op = "carol"
-	f.svc.Renew(f.ctx, b1.ID, "1d") // revived, ends 1d2h30m
+	f.svc.Renew(f.ctx, b1.ID, "1d", false) // revived, ends 1d2h30m
 	f.clk.Advance(time.Hour)
 	f.svc.Unban(f.ctx, b1.ID) // t=3h30m
 	f.clk.Advance(time.Hour)
@@ -358,7 +375,7 @@ func TestBanHistoryRenewAtExpiryInstant(t *testing.T) {
 	f := newFixture(t)
 	b := f.ban("192.0.2.5", "1h", "")
 	f.clk.Advance(time.Hour) // exactly at the end: expired
-	f.svc.Renew(f.ctx, b.ID, "1h")
+	f.svc.Renew(f.ctx, b.ID, "1h", false)
 	got, _ := f.svc.BanHistory(f.ctx, "192.0.2.5")
 	kinds := []string{}
 	for _, e := range got {

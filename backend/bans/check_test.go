@@ -378,7 +378,7 @@ func TestBusyCommitIsRolledBackAndRetried(t *testing.T) {
 		t.Fatalf("bans = %d, id %d; want exactly one", n, b.ID)
 	}
 	// Seen from another connection, so nothing is left uncommitted.
-	if _, err := svc.Renew(t.Context(), b.ID, "1d"); err != nil {
+	if _, err := svc.Renew(t.Context(), b.ID, "1d", false); err != nil {
 		t.Fatal(err)
 	}
 	var renewals int

@@ -43,7 +43,7 @@ func TestIncrementalIndexMatchesAFullLoad(t *testing.T) {
 				active = append(active, b)
 			}
 		case op < 7 && len(active) > 0:
-			_, _ = f.svc.Renew(f.ctx, active[r.IntN(len(active))].ID, periods[r.IntN(3)])
+			_, _ = f.svc.Renew(f.ctx, active[r.IntN(len(active))].ID, periods[r.IntN(3)], true)
 		case op < 9 && len(active) > 0:
 			i := r.IntN(len(active))
 			_, _ = f.svc.Unban(f.ctx, active[i].ID)

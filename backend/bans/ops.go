@@ -127,6 +127,21 @@ func alreadyBlocked(target string, cover banRow, now int64) error {
 	}
 }
 
+// shortens refuses a renewal that would end row earlier than it ends now.
+// The times travel as data, so each reader sees them in their own zone.
+func shortens(row banRow, proposed, now int64) error {
+	return &apperr.Error{
+		Code:    apperr.CodeShortens,
+		Field:   "period",
+		Message: "This shortens the block on {target} from {current} to {proposed}.",
+		Data: map[string]any{
+			"target": row.Target, "current": msTime(row.ExpiresAt), "proposed": msTime(proposed),
+			"ban": row.toBan(now),
+		},
+		Err: ErrShortens,
+	}
+}
+
 // checkNotes accepts any valid UTF-8 text of up to MaxNotes characters
 // without NUL bytes.
 func checkNotes(notes string) error {
@@ -142,21 +157,6 @@ func checkNotes(notes string) error {
 		return bad(fmt.Sprintf("The notes are %d characters long; the limit is %d.", utf8.RuneCountInString(notes), MaxNotes))
 	}
 	return nil
-}
-
-// broadestLo is the lowest first address a ban covering t can have: t's
-// first address masked to the broadest range Parse accepts. It bounds the
-// index scan for covering ranges.
-func broadestLo(t ipaddr.Target) [16]byte {
-	bits := ipaddr.MinBitsIPv6
-	if t.Prefix.Addr().Is4() {
-		bits = 96 + ipaddr.MinBitsIPv4
-	}
-	b := t.Lo()
-	for i := bits / 8; i < 16; i++ {
-		b[i] = 0
-	}
-	return b
 }
 
 // findRow reads ban id; a missing ban is ErrNotFound.
@@ -194,43 +194,14 @@ func (s *Service) BanIP(ctx context.Context, target, period, notes string) (Ban,
 		return Ban{}, err
 	}
 	actor, source := s.actor(ctx)
-	name := t.String()
-	lo, hi, floor := t.Lo(), t.Hi(), broadestLo(t)
 	var out Ban
-	err = s.write(ctx, "block "+name, func(tx *gorm.DB) error {
-		now := s.nowMs()
+	err = s.write(ctx, "block "+t.String(), func(tx *gorm.DB) error {
 		if err := s.refuseProtected(ctx, tx, t); err != nil {
 			return err
 		}
-		var cover banRow
-		res := tx.Raw(`SELECT `+banCols+` FROM bans
-			WHERE lo BETWEEN ? AND ? AND hi >= ? AND removed_at IS NULL AND expires_at > ?
-			ORDER BY target = ? DESC, expires_at DESC, id DESC LIMIT 1`,
-			floor[:], lo[:], hi[:], now, name).Scan(&cover)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected > 0 {
-			return alreadyBlocked(name, cover, now)
-		}
-		row := banRow{
-			Target: name, IsRange: t.IsRange, Period: string(p), Notes: notes,
-			CreatedBy: actor, CreatedAt: now, ExpiresAt: p.Add(msTime(now)).UnixMilli(),
-		}
-		if err := tx.Raw(`INSERT INTO bans(target, is_range, lo, hi, period, notes, created_by, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			row.Target, row.IsRange, lo[:], hi[:], row.Period, row.Notes, row.CreatedBy, row.CreatedAt, row.ExpiresAt,
-		).Scan(&row.ID).Error; err != nil {
-			return err
-		}
-		if err := insertEvent(tx, eventRow{
-			BanID: row.ID, Target: name, Kind: EventBanned, Actor: actor, At: now,
-			Period: row.Period, Notes: notes, ExpiresAt: &row.ExpiresAt, Source: source,
-		}); err != nil {
-			return err
-		}
-		out = row.toBan(now)
-		return nil
+		var err error
+		out, err = insertBan(tx, t, p, notes, actor, source, s.nowMs())
+		return err
 	})
 	return out, err
 }
@@ -238,8 +209,11 @@ func (s *Service) BanIP(ctx context.Context, target, period, notes string) (Ban,
 // Renew sets ban id to end period from now, whether it is active or already
 // expired (which revives it), and counts the renewal. A removed ban cannot be
 // renewed (CodeConflict, ErrRemoved); an expired one cannot be revived while
-// a newer active ban on the same target exists (CodeAlreadyBlocked).
-func (s *Service) Renew(ctx context.Context, id int64, period string) (Ban, error) {
+// a newer active ban on the same target exists (CodeAlreadyBlocked). A
+// renewal that would end an active ban earlier than it ends now is refused
+// with CodeShortens (ErrShortens) and both times as Data, unless
+// allowShorten says the supervisor confirmed it.
+func (s *Service) Renew(ctx context.Context, id int64, period string, allowShorten bool) (Ban, error) {
 	p, err := ParsePeriod(period)
 	if err != nil {
 		return Ban{}, err
@@ -278,8 +252,12 @@ func (s *Service) Renew(ctx context.Context, id int64, period string) (Ban, erro
 				return alreadyBlocked(row.Target, other, now)
 			}
 		}
+		proposed := p.Add(msTime(now)).UnixMilli()
+		if proposed < row.ExpiresAt && row.ExpiresAt > now && !allowShorten {
+			return shortens(row, proposed, now)
+		}
 		row.Period = string(p)
-		row.ExpiresAt = p.Add(msTime(now)).UnixMilli()
+		row.ExpiresAt = proposed
 		row.Renewals++
 		if err := tx.Exec(`UPDATE bans SET period = ?, expires_at = ?, renewals = renewals + 1 WHERE id = ?`,
 			row.Period, row.ExpiresAt, id).Error; err != nil {

@@ -14,6 +14,7 @@ var (
 	ErrInvalidNotes   = errors.New("bans: invalid notes")
 	ErrInvalidFilter  = errors.New("bans: invalid list filter")
 	ErrRemoved        = errors.New("bans: ban was removed")
+	ErrShortens       = errors.New("bans: renewal would shorten the ban")
 )
 
 // MaxNotes is the longest note, in characters (runes), a ban may carry.

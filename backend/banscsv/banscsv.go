@@ -19,7 +19,7 @@ import (
 var ExportHeader = []string{"target", "status", "period", "created_at", "created_by", "expires_at", "removed_at", "removed_by", "renewals", "notes"}
 
 // Write writes bans as CSV with ExportHeader. Times are RFC 3339 in UTC.
-// Cells that a spreadsheet would run as a formula are prefixed with a quote.
+// Text that a spreadsheet would run as a formula gets a quote (safeCell).
 func Write(w io.Writer, list []bans.Ban) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(ExportHeader); err != nil {
@@ -31,7 +31,7 @@ func Write(w io.Writer, list []bans.Ban) error {
 			removedAt = b.RemovedAt.UTC().Format(time.RFC3339)
 		}
 		rec := []string{
-			b.Target, string(b.Status), string(b.Period), b.CreatedAt.UTC().Format(time.RFC3339), safeCell(b.CreatedBy),
+			safeCell(b.Target), string(b.Status), string(b.Period), b.CreatedAt.UTC().Format(time.RFC3339), safeCell(b.CreatedBy),
 			b.ExpiresAt.UTC().Format(time.RFC3339), removedAt, safeCell(b.RemovedBy), fmt.Sprint(b.Renewals), safeCell(b.Notes),
 		}
 		if err := cw.Write(rec); err != nil {
@@ -42,13 +42,64 @@ func Write(w io.Writer, list []bans.Ban) error {
 	return cw.Error()
 }
 
-// safeCell defuses CSV formula injection: a cell starting with = + - @ (or a
-// tab/CR) is opened by spreadsheets as a formula, so it gets a leading quote.
+// formulaTriggers start a formula (or, for tab and CR, hide one) when a
+// spreadsheet opens a CSV cell.
+const formulaTriggers = "=+-@\t\r"
+
+// safeCell defuses CSV formula injection. A spreadsheet runs a cell starting
+// with = + - @ (or a tab/CR) as a formula, and in locales whose list
+// separator is ";" (German, French, …) it also splits unquoted text at ";"
+// or ",", so a trigger right after one of them starts a formula too. Every
+// such place (the start of the cell, or after ";" or ",", spaces skipped)
+// whose next character is a trigger gets a quote before it. A quote already
+// standing there before a trigger gets one more, so that unsafeCell can undo
+// the change exactly.
 func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	start := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if start && c != ' ' {
+			j := i
+			for j < len(s) && s[j] == '\'' {
+				j++
+			}
+			if j < len(s) && strings.IndexByte(formulaTriggers, s[j]) >= 0 {
+				b.WriteByte('\'')
+			}
+		}
+		b.WriteByte(c)
+		start = c == ';' || c == ',' || start && c == ' '
 	}
-	return s
+	return b.String()
+}
+
+// unsafeCell undoes safeCell: at each place safeCell guards, one quote is
+// dropped from a run of quotes followed by a trigger.
+func unsafeCell(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	start := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if start && c == '\'' {
+			j := i
+			for j < len(s) && s[j] == '\'' {
+				j++
+			}
+			if j < len(s) && strings.IndexByte(formulaTriggers, s[j]) >= 0 {
+				i++ // drop this quote; the rest of the run is copied below
+				if i >= len(s) {
+					break
+				}
+				c = s[i]
+			}
+		}
+		b.WriteByte(c)
+		start = c == ';' || c == ',' || start && c == ' '
+	}
+	return b.String()
 }
 
 // Row is one line of an import: what to block, for how long, and why.
@@ -57,6 +108,17 @@ type Row struct {
 	Target string
 	Period string
 	Notes  string
+	// Status is the status column of a blacklist export ("" in a plain
+	// import file); only active bans are meant to be blocked again.
+	Status string
+}
+
+// readOnlyColumns are the columns of an export that an import accepts and
+// ignores: they describe a ban's past (its author, times, renewals), which a
+// new block does not inherit. A new block starts now, for its period.
+var readOnlyColumns = map[string]bool{
+	"status": true, "created_at": true, "created_by": true, "expires_at": true,
+	"removed_at": true, "removed_by": true, "renewals": true,
 }
 
 // LineError is a line of an import that could not be used, and why.
@@ -73,7 +135,9 @@ const (
 )
 
 // Parse reads an import CSV with the header "ip,period,notes" (notes
-// optional; "target" is accepted for "ip"; any order; case-insensitive). A
+// optional; "target" is accepted for "ip"; any order; case-insensitive), or
+// a blacklist export as Write makes it: its read-only columns are ignored
+// except status, and its cells' formula quotes are undone. A
 // file-level problem (bad header, broken quoting, too large) is an error and
 // nothing should be imported; bad lines are left for the caller to validate.
 func Parse(r io.Reader) ([]Row, error) {
@@ -98,19 +162,23 @@ func Parse(r io.Reader) ([]Row, error) {
 		return nil, csvError(err)
 	}
 	col := map[string]int{}
+	export := false // the file is one of our exports: undo safeCell
 	for i, h := range header {
 		name := strings.ToLower(strings.TrimSpace(h))
 		if name == "target" {
 			name = "ip"
 		}
-		switch name {
-		case "ip", "period", "notes":
+		if readOnlyColumns[name] {
+			export = true
+		}
+		switch {
+		case name == "ip" || name == "period" || name == "notes" || readOnlyColumns[name]:
 			if _, dup := col[name]; dup {
 				return nil, apperr.Invalid("file", fmt.Sprintf("Line 1: the column “%s” appears twice.", name))
 			}
 			col[name] = i
 		default:
-			return nil, apperr.Invalid("file", fmt.Sprintf("Line 1: unknown column “%s”; the header must be ip,period,notes.", h))
+			return nil, apperr.Invalid("file", fmt.Sprintf("Line 1: unknown column “%s”; the header must be ip,period,notes (a blacklist export is accepted as it is).", h))
 		}
 	}
 	if _, ok := col["ip"]; !ok {
@@ -141,7 +209,12 @@ func Parse(r io.Reader) ([]Row, error) {
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a blank line
 		}
-		rows = append(rows, Row{Line: line, Target: strings.TrimSpace(get("ip")), Period: strings.TrimSpace(get("period")), Notes: get("notes")})
+		row := Row{Line: line, Target: strings.TrimSpace(get("ip")), Period: strings.TrimSpace(get("period")), Notes: get("notes"),
+			Status: strings.ToLower(strings.TrimSpace(get("status")))}
+		if export {
+			row.Target, row.Notes = unsafeCell(row.Target), unsafeCell(row.Notes)
+		}
+		rows = append(rows, row)
 	}
 	return rows, nil
 }

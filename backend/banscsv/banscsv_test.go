@@ -52,7 +52,7 @@ func TestParseKeepsLineNumbersAndNotes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Row{{2, "192.0.2.1", "1d", "first"}, {4, "203.0.113.0/24", "1w", "multi\nline"}, {6, "198.51.100.1", "1h", ""}}
+	want := []Row{{2, "192.0.2.1", "1d", "first", ""}, {4, "203.0.113.0/24", "1w", "multi\nline", ""}, {6, "198.51.100.1", "1h", "", ""}}
 	if len(rows) != len(want) {
 		t.Fatalf("rows = %+v", rows)
 	}

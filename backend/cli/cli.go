@@ -41,6 +41,7 @@ const usage = `banlist — block abusive chat customers by IP address.
 Usage:
   banlist [--db PATH] [--shared] [--no-demo]          open the desktop app
   banlist serve [--addr 127.0.0.1:8080] [--db PATH]    serve the UI and API to a browser
+        [--host NAME]… [--allow-database-switch]        (see SECURITY.md)
   banlist import contacts FILE [--db PATH]             add contacts from FILE.csv or FILE.json (docs/IMPORT.md)
   banlist export bans [--status all] [--db PATH]       write the blacklist as CSV to stdout
   banlist token add NAME --role supervisor|agent|check make an API token for banlist serve (printed once)

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -21,10 +22,14 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (loopback by default; any other address needs --token)")
 	token := fs.String("token", "", "token every API request must carry (env BANLIST_TOKEN); required beyond loopback")
 	checkToken := fs.String("check-token", "", "read-only token accepted on GET /api/v1/check only (env BANLIST_CHECK_TOKEN)")
+	var hosts hostList
+	fs.Var(&hosts, "host", "a further host name the server answers to, besides localhost and the listen address (repeatable); other Host headers get 421")
+	allowSwitch := fs.Bool("allow-database-switch", false, "let the UI and API open or create another database file on this server")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	opts := httpapi.Options{Token: firstSet(*token, env.Getenv("BANLIST_TOKEN")), CheckToken: firstSet(*checkToken, env.Getenv("BANLIST_CHECK_TOKEN"))}
+	opts := httpapi.Options{Token: firstSet(*token, env.Getenv("BANLIST_TOKEN")), CheckToken: firstSet(*checkToken, env.Getenv("BANLIST_CHECK_TOKEN")),
+		Hosts: hosts, AllowDatabaseSwitch: *allowSwitch}
 	if err := checkBindAddr(*addr, opts); err != nil {
 		return err
 	}
@@ -38,6 +43,8 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
+	// The real address: with port 0 the kernel picked one.
+	opts.Listen = ln.Addr().String()
 	srv := &http.Server{
 		Handler:           httpapi.New(svc, env.UI, opts),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -93,5 +100,20 @@ func checkBindAddr(addr string, opts httpapi.Options) error {
 	if opts.Token == "" {
 		return fmt.Errorf("%w: --addr %q reaches beyond this machine; set --token (or BANLIST_TOKEN) so that only holders of the token can use the API", ErrUsage, addr)
 	}
+	return nil
+}
+
+// hostList collects the repeatable --host flag.
+type hostList []string
+
+func (h *hostList) String() string { return strings.Join(*h, ",") }
+
+// Set adds one name; it must be a plain host name or address, without a port.
+func (h *hostList) Set(v string) error {
+	v = strings.TrimSpace(v)
+	if v == "" || strings.ContainsAny(v, "/ ,:") && net.ParseIP(strings.Trim(v, "[]")) == nil {
+		return fmt.Errorf("%q is not a host name (give the name alone, without scheme or port)", v)
+	}
+	*h = append(*h, v)
 	return nil
 }

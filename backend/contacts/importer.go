@@ -173,14 +173,21 @@ const plainTimeLayout = "2006-01-02 15:04:05"
 // invalid, too_large or unavailable) whose message names the problem and,
 // where there is one, the line.
 func (s *Store) Import(ctx context.Context, r io.Reader, format ImportFormat, limits ImportLimits) (ImportReport, error) {
+	return s.ImportWithProgress(ctx, r, format, limits, 0, nil)
+}
+
+// ImportWithProgress is Import that reports how far it has got: while
+// reading, bytes read of size (the input's length, 0 if unknown); while
+// saving, rows saved of the rows to save. progress may be nil.
+func (s *Store) ImportWithProgress(ctx context.Context, r io.Reader, format ImportFormat, limits ImportLimits, size int64, progress ProgressFunc) (ImportReport, error) {
 	if limits.MaxRows <= 0 {
 		limits.MaxRows = DefaultImportLimits.MaxRows
 	}
 	if limits.MaxBytes <= 0 {
 		limits.MaxBytes = DefaultImportLimits.MaxBytes
 	}
-	im := &importer{ctx: ctx, limits: limits, rep: ImportReport{Rejected: []RowError{}}}
 	src := &limitReader{r: r, max: limits.MaxBytes}
+	im := &importer{ctx: ctx, limits: limits, rep: ImportReport{Rejected: []RowError{}}, src: src, size: size, progress: progress}
 	var err error
 	switch format {
 	case ImportCSV:
@@ -198,7 +205,7 @@ func (s *Store) Import(ctx context.Context, r io.Reader, format ImportFormat, li
 	}
 	if len(im.good) > 0 {
 		err := s.db.Write(ctx, func(tx *gorm.DB) error {
-			return InsertTx(tx, im.good)
+			return insertReporting(ctx, tx, im.good, progress)
 		})
 		if err != nil {
 			if cerr := im.checkContext(); cerr != nil {
@@ -214,10 +221,13 @@ func (s *Store) Import(ctx context.Context, r io.Reader, format ImportFormat, li
 
 // importer collects the rows of one import.
 type importer struct {
-	ctx    context.Context
-	limits ImportLimits
-	rep    ImportReport
-	good   []Contact
+	ctx      context.Context
+	limits   ImportLimits
+	rep      ImportReport
+	good     []Contact
+	src      *limitReader
+	size     int64
+	progress ProgressFunc
 }
 
 // add counts one data row: c if errs is empty, else its problems.
@@ -245,6 +255,9 @@ func (im *importer) nextRow(line int) error {
 			im.limits.MaxRows, im.rep.Total+1, line))
 	}
 	if im.rep.Total%1024 == 0 {
+		if im.progress != nil {
+			im.progress("reading", im.src.n, im.size)
+		}
 		return im.checkContext()
 	}
 	return nil

@@ -21,6 +21,15 @@ type Options struct {
 	// too); without it the check endpoint is open, like on loopback. It is
 	// accepted nowhere else, so a chat server can ask but change nothing.
 	CheckToken string
+	// Listen is the address the server listens on (host:port; several
+	// separated by commas). Its host, "localhost" and Hosts are the only
+	// Host header names accepted (hostCheck). Empty means loopback.
+	Listen string
+	// Hosts are further names the server answers to (--host NAME).
+	Hosts []string
+	// AllowDatabaseSwitch lets API clients open or create another database
+	// file (--allow-database-switch). Off, the Database panel is read-only.
+	AllowDatabaseSwitch bool
 }
 
 // tokenCookie carries the token for the browser UI after the first visit.

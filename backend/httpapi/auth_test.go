@@ -23,9 +23,16 @@ func newSecured(t *testing.T, opts httpapi.Options) *httptest.Server {
 	t.Helper()
 	db, _ := storetest.Open(t)
 	svc := service.New(context.Background(), db, nil)
+	t.Cleanup(func() { _ = svc.Close() })
+	return newServerOn(t, svc, opts)
+}
+
+// newServerOn serves svc through the real router with opts.
+func newServerOn(t *testing.T, svc *service.Service, opts httpapi.Options) *httptest.Server {
+	t.Helper()
 	ui := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>banlist</title>")}}
 	srv := httptest.NewServer(httpapi.New(svc, ui, opts))
-	t.Cleanup(func() { srv.Close(); _ = svc.Close() })
+	t.Cleanup(srv.Close)
 	return srv
 }
 

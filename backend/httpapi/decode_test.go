@@ -17,11 +17,17 @@ type banBody struct {
 }
 
 func decode(body string, limit int64) error {
+	_, err := decodeInto(body, limit)
+	return err
+}
+
+func decodeInto(body string, limit int64) (banBody, error) {
 	req := httptest.NewRequest("POST", "/api/v1/bans", strings.NewReader(body))
 	w := httptest.NewRecorder()
 	req.Body = http.MaxBytesReader(w, req.Body, limit)
 	var v banBody
-	return decodeBody(req, &v)
+	err := decodeBody(req, &v)
+	return v, err
 }
 
 func TestDecodeBodyNamesTheProblem(t *testing.T) {
@@ -52,14 +58,23 @@ func TestDecodeBodyNamesTheProblem(t *testing.T) {
 }
 
 // FuzzDecodeBody: any bytes give either a decoded value or a typed,
-// user-facing error; never a panic, never an internal error.
+// user-facing error; never a panic, never an internal error. A decoded value
+// holds U+FFFD only if the body itself spelled one: bad text is refused,
+// never silently replaced.
 func FuzzDecodeBody(f *testing.F) {
-	for _, s := range []string{``, `{}`, `{"ip":"1.2.3.4","period":"1d","notes":"n"}`, `{"ip":null}`, `{"ip":"\u0000"}`, `[`, `"x"`, `{"a":{"b":[1,2,{"c":3}]}}`, "\xff\xfe{"} {
+	for _, s := range []string{``, `{}`, `{"ip":"1.2.3.4","period":"1d","notes":"n"}`, `{"ip":null}`, `{"ip":"\u0000"}`, `[`, `"x"`, `{"a":{"b":[1,2,{"c":3}]}}`, "\xff\xfe{",
+		"{\"notes\":\"\xff\"}", `{"notes":"\ud800"}`, `{"notes":"\ufffd"}`, `{"ip":"a","ip":"b"}`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		err := decode(body, 4096)
+		v, err := decodeInto(body, 4096)
 		if err == nil {
+			spelled := strings.Contains(body, "\ufffd") || strings.Contains(strings.ToLower(body), `\ufffd`)
+			for _, s := range []string{v.IP, v.Period, v.Notes} {
+				if strings.ContainsRune(s, '\ufffd') && !spelled {
+					t.Fatalf("body %q decoded with a replacement character: %+v", body, v)
+				}
+			}
 			return
 		}
 		var e *apperr.Error

@@ -4,6 +4,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -44,7 +45,7 @@ func (rt Route) Pattern() string { return rt.Method + " " + rt.Path }
 // New returns the handler that serves the API and the frontend in ui.
 func New(svc *service.Service, ui fs.FS, opts Options) http.Handler {
 	mux := http.NewServeMux()
-	for _, rt := range Routes() {
+	for _, rt := range withPolicy(Routes(), opts) {
 		mux.Handle(rt.Pattern(), endpoint(svc, rt))
 	}
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -54,7 +55,7 @@ func New(svc *service.Service, ui fs.FS, opts Options) http.Handler {
 	// everything else; it admits bouncer keys only (package lapi).
 	mux.Handle("/v1/", lapi.Handler(svc.Feed))
 	mux.Handle("/", spa(ui))
-	return securityHeaders(guard(svc, opts, mux))
+	return securityHeaders(hostCheck(opts, guard(svc, opts, mux)))
 }
 
 func endpoint(svc *service.Service, rt Route) http.Handler {
@@ -101,30 +102,43 @@ func writeError(w http.ResponseWriter, err error) {
 }
 
 // decodeBody reads a JSON object into v, refusing unknown fields, trailing
-// data and oversized bodies with messages that say which.
+// data, oversized bodies, duplicate keys and text that is not valid UTF-8
+// (or holds an unpaired surrogate) with messages that say which field, in
+// JSON's words, never Go's.
 func decodeBody(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+	data, err := io.ReadAll(r.Body)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return &apperr.Error{Code: apperr.CodeTooLarge, Message: fmt.Sprintf("Request body is larger than %d bytes.", tooBig.Limit)}
+	case err != nil:
+		return apperr.Invalid("", "Request body could not be read: "+err.Error())
+	}
+	if err := checkJSONText(data); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var tooBig *http.MaxBytesError
 		var syntax *json.SyntaxError
 		var typeErr *json.UnmarshalTypeError
 		switch {
-		case errors.As(err, &tooBig):
-			return &apperr.Error{Code: apperr.CodeTooLarge, Message: fmt.Sprintf("Request body is larger than %d bytes.", tooBig.Limit)}
 		case errors.Is(err, io.EOF):
 			return apperr.Invalid("", "Request body is empty; a JSON object is expected.")
 		case errors.As(err, &syntax):
 			return apperr.Invalid("", fmt.Sprintf("Request body is not valid JSON (at byte %d).", syntax.Offset))
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			return apperr.Invalid("", "Request body is not valid JSON: it ends in the middle of a value.")
+		case errors.As(err, &typeErr) && typeErr.Field == "":
+			return apperr.Invalid("", fmt.Sprintf("Request body has the wrong type: it must be a JSON object, not %s.", jsonValueKind(typeErr.Value)))
 		case errors.As(err, &typeErr):
-			return apperr.Invalid(typeErr.Field, fmt.Sprintf("Field “%s” has the wrong type (expected %s).", typeErr.Field, typeErr.Type))
+			return apperr.Invalid(typeErr.Field, fmt.Sprintf("Field “%s” has the wrong type: it must be %s, not %s.",
+				typeErr.Field, jsonKind(typeErr.Type), jsonValueKind(typeErr.Value)))
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 			return apperr.Invalid(name, fmt.Sprintf("Unknown field “%s”.", name))
 		default:
-			return apperr.Invalid("", "Request body could not be read: "+err.Error())
+			return apperr.Invalid("", "Request body could not be read as the expected JSON object.")
 		}
 	}
 	if dec.More() {

@@ -39,7 +39,9 @@ func rolesServer(t *testing.T) (*httptest.Server, map[string]string) {
 		secrets[role] = nt.Secret
 	}
 	ui := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>banlist</title>")}}
-	srv := httptest.NewServer(httpapi.New(svc, ui, httpapi.Options{Token: token, CheckToken: checkToken}))
+	// Database switching is allowed here so that its routes answer by role
+	// alone; without the flag they refuse every caller (dbswitch_test.go).
+	srv := httptest.NewServer(httpapi.New(svc, ui, httpapi.Options{Token: token, CheckToken: checkToken, AllowDatabaseSwitch: true}))
 	t.Cleanup(func() { srv.Close(); _ = svc.Close() })
 	return srv, secrets
 }
@@ -72,6 +74,7 @@ func TestEachRoleReachesOnlyItsRoutes(t *testing.T) {
 		"GET /api/v1/history":            {"GET", "/api/v1/history?target=192.0.2.1", "", "agent"},
 		"GET /api/v1/bans/export":        {"GET", "/api/v1/bans/export", "", "agent"},
 		"POST /api/v1/bans/import":       {"POST", "/api/v1/bans/import", `{"csv":""}`, "supervisor"},
+		"GET /api/v1/import/progress":    {"GET", "/api/v1/import/progress", "", "supervisor"},
 		"POST /api/v1/database/open":     {"POST", "/api/v1/database/open", `{"path":"relative"}`, "supervisor"},
 		"POST /api/v1/database/create":   {"POST", "/api/v1/database/create", `{"path":"relative"}`, "supervisor"},
 		"PUT /api/v1/operator":           {"PUT", "/api/v1/operator", `{"name":""}`, "supervisor"},

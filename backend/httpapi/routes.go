@@ -85,12 +85,13 @@ func coreRoutes() []Route {
 				return nil, err
 			}
 			var body struct {
-				Period string `json:"period"`
+				Period       string `json:"period"`
+				AllowShorten bool   `json:"allowShorten"`
 			}
 			if err := decodeBody(r, &body); err != nil {
 				return nil, err
 			}
-			return s.Renew(r.Context(), id, body.Period)
+			return s.Renew(r.Context(), id, body.Period, body.AllowShorten)
 		}},
 		{Method: "DELETE", Path: "/api/v1/bans/{id}", Role: actor.RoleSupervisor, Binding: "Unban", handle: func(s *service.Service, r *http.Request) (any, error) {
 			id, err := pathID(r)
@@ -111,6 +112,9 @@ func coreRoutes() []Route {
 				return nil, err
 			}
 			return s.ImportBans(r.Context(), body.CSV)
+		}},
+		{Method: "GET", Path: "/api/v1/import/progress", Role: actor.RoleSupervisor, Binding: "ImportProgress", handle: func(s *service.Service, r *http.Request) (any, error) {
+			return s.ImportProgress(r.Context())
 		}},
 		{Method: "POST", Path: "/api/v1/database/open", Role: actor.RoleSupervisor, Binding: "OpenDatabase", handle: func(s *service.Service, r *http.Request) (any, error) {
 			var body struct {

@@ -71,10 +71,10 @@ func TestStreamDeltasFollowUnbanExpiryAndRenewals(t *testing.T) {
 	// A renewal that lengthens → new with the new time; one that shortens
 	// → deleted, and new again with the shorter time.
 	e.clk.Advance(10 * time.Minute)
-	if _, err := e.svc.Renew(context.Background(), long, "1d"); err != nil {
+	if _, err := e.svc.Renew(context.Background(), long, "1d", true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.Renew(context.Background(), short, "1h"); err != nil {
+	if _, err := e.svc.Renew(context.Background(), short, "1h", true); err != nil {
 		t.Fatal(err)
 	}
 	s = e.pull("startup=false")
@@ -104,7 +104,7 @@ func TestStreamDeltasFollowUnbanExpiryAndRenewals(t *testing.T) {
 		t.Fatalf("expiries were sent twice: %+v", s)
 	}
 	// Reviving the expired range (renewing it) puts it back.
-	if _, err := e.svc.Renew(context.Background(), rng, "1h"); err != nil {
+	if _, err := e.svc.Renew(context.Background(), rng, "1h", true); err != nil {
 		t.Fatal(err)
 	}
 	if s := e.pull("startup=false"); !slices.Equal(values(s.New), []string{"198.51.100.0/24"}) || len(s.Deleted) != 0 {

@@ -31,7 +31,7 @@ func TestAuditTrailReadsBanEventsAndOtherChangesNewestFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	step()
-	if _, err := svc.Renew(desk, b.ID, "1w"); err != nil {
+	if _, err := svc.Renew(desk, b.ID, "1w", true); err != nil {
 		t.Fatal(err)
 	}
 	step()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"banlist/backend/actor"
@@ -29,12 +30,14 @@ func (s *Service) BanIP(ctx context.Context, target, period, notes string) (bans
 	return s.cur.Load().bans.BanIP(ctx, target, period, notes)
 }
 
-// Renew restarts a ban's period from now. Supervisors only.
-func (s *Service) Renew(ctx context.Context, id int64, period string) (bans.Ban, error) {
+// Renew restarts a ban's period from now. Supervisors only. A renewal that
+// would end the ban earlier than it ends now needs allowShorten
+// (CodeShortens otherwise).
+func (s *Service) Renew(ctx context.Context, id int64, period string, allowShorten bool) (bans.Ban, error) {
 	if err := requireSupervisor(ctx, "renew a block"); err != nil {
 		return bans.Ban{}, err
 	}
-	return s.cur.Load().bans.Renew(ctx, id, period)
+	return s.cur.Load().bans.Renew(ctx, id, period, allowShorten)
 }
 
 // Unban removes a ban; its history stays. Supervisors only.
@@ -100,14 +103,19 @@ type ImportResult struct {
 	Rejected []banscsv.LineError `json:"rejected"`
 }
 
-// ImportBans blocks every address listed in a CSV ("ip,period,notes"). A
-// file-level problem imports nothing; a bad line (invalid address or period,
-// already blocked, notes too long) is reported with its number and the
-// other lines are still imported.
+// ImportBans blocks every address listed in a CSV ("ip,period,notes", or a
+// blacklist export). A file-level problem imports nothing; a bad line
+// (invalid address or period, protected, already blocked, notes too long) is
+// reported with its number and the other lines are imported. The lines are
+// written in one transaction: all of them or, on a storage fault or when the
+// caller goes away (ctx ends) before the commit, none.
 func (s *Service) ImportBans(ctx context.Context, csvText string) (res ImportResult, err error) {
 	if err := requireSupervisor(ctx, "import bans"); err != nil {
 		return ImportResult{}, err
 	}
+	b := s.cur.Load()
+	s.progress.start("bans", b.db.Clock.Now())
+	defer s.progress.finish()
 	rows, err := banscsv.Parse(strings.NewReader(csvText))
 	if err != nil {
 		return ImportResult{}, err
@@ -115,26 +123,42 @@ func (s *Service) ImportBans(ctx context.Context, csvText string) (res ImportRes
 	ctx, _ = s.acting(ctx)
 	res = ImportResult{Rejected: []banscsv.LineError{}}
 	defer func() {
-		// One audit line per import, whatever became of it; each ban it
-		// made is in the trail on its own too.
+		// One audit line per import, whatever became of it (also when the
+		// client left: hence WithoutCancel); each ban it made is in the
+		// trail on its own too.
 		detail := fmt.Sprintf("Imported %d of %d lines; %d refused", res.Imported, len(rows), len(res.Rejected))
 		if err != nil {
 			detail += "; stopped: " + apperr.From(err).Message
 		}
-		if aerr := s.cur.Load().db.RecordAudit(ctx, nil, store.AuditEntry{Kind: AuditImport, Target: "bans CSV", Detail: detail}); aerr != nil && err == nil {
+		if aerr := b.db.RecordAudit(context.WithoutCancel(ctx), nil, store.AuditEntry{Kind: AuditImport, Target: "bans CSV", Detail: detail}); aerr != nil && err == nil {
 			err = storageError("record the import in the audit trail", aerr)
 		}
 	}()
+	lines := make([]bans.ImportLine, 0, len(rows))
 	for _, r := range rows {
-		if _, err := s.BanIP(ctx, r.Target, r.Period, r.Notes); err != nil {
-			e := apperr.From(err)
-			if e.Code == apperr.CodeUnavailable || e.Code == apperr.CodeInternal {
-				return res, fmt.Errorf("line %d: %w (lines before it were imported)", r.Line, err)
-			}
-			res.Rejected = append(res.Rejected, banscsv.LineError{Line: r.Line, Target: r.Target, Message: e.Message})
+		if r.Status != "" && r.Status != string(bans.StatusActive) {
+			res.Rejected = append(res.Rejected, banscsv.LineError{Line: r.Line, Target: r.Target,
+				Message: fmt.Sprintf("Skipped: this ban was %s when it was exported, so it is not blocked again.", r.Status)})
 			continue
 		}
-		res.Imported++
+		lines = append(lines, bans.ImportLine{Line: r.Line, Target: r.Target, Period: r.Period, Notes: r.Notes})
 	}
+	skipped := len(res.Rejected)
+	out, err := b.bans.Import(ctx, lines, func(done, total int) { s.progress.set("saving", skipped+done, skipped+total) })
+	if err != nil {
+		if ctx.Err() != nil {
+			return ImportResult{}, apperr.Unavailable("The import was cancelled before it finished. Nothing was imported.", err)
+		}
+		e := apperr.From(err)
+		if e.Code == apperr.CodeInternal {
+			return ImportResult{}, fmt.Errorf("import bans: %w (nothing was imported)", err)
+		}
+		return ImportResult{}, &apperr.Error{Code: e.Code, Message: e.Message + " Nothing was imported.", Err: err}
+	}
+	res.Imported = out.Imported
+	for _, r := range out.Rejected {
+		res.Rejected = append(res.Rejected, banscsv.LineError{Line: r.Line, Target: r.Target, Message: r.Message})
+	}
+	sort.SliceStable(res.Rejected, func(i, j int) bool { return res.Rejected[i].Line < res.Rejected[j].Line })
 	return res, nil
 }

@@ -129,7 +129,11 @@ func (s *Service) ImportContacts(ctx context.Context, fileName, content string) 
 	if err != nil {
 		return contacts.ImportReport{}, err
 	}
-	rep, err := s.cur.Load().contacts.Import(ctx, strings.NewReader(content), format, contacts.DefaultImportLimits)
+	b := s.cur.Load()
+	s.progress.start("contacts", b.db.Clock.Now())
+	defer s.progress.finish()
+	rep, err := b.contacts.ImportWithProgress(ctx, strings.NewReader(content), format, contacts.DefaultImportLimits,
+		int64(len(content)), func(phase string, done, total int64) { s.progress.set(phase, int(done), int(total)) })
 	if err == nil && rep.Imported > 0 {
 		s.notify()
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,11 +30,18 @@ func (s *Service) OpenDatabase(ctx context.Context, path string, shared bool) (I
 	st, err := os.Stat(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
+		if dest, lerr := os.Readlink(path); lerr == nil {
+			return Info{}, apperr.Invalid("path", fmt.Sprintf("%s is a link to %s, which does not exist.", path, dest))
+		}
 		return Info{}, apperr.Invalid("path", fmt.Sprintf("%s does not exist. To start a new database there, use “Create a shared database…”.", path))
 	case err != nil:
 		return Info{}, apperr.Invalid("path", fmt.Sprintf("Cannot read %s: %v.", path, err))
 	case st.IsDir():
 		return Info{}, apperr.Invalid("path", fmt.Sprintf("%s is a folder; choose a database file.", path))
+	case st.Mode().IsRegular() && st.Size() == 0:
+		// Opening means using a database that exists: banlist never turns
+		// some other, empty file into one behind the supervisor's back.
+		return Info{}, apperr.Invalid("path", fmt.Sprintf("%s is an empty file, not a banlist database. To start a new database, choose a name that does not exist yet with “Create a shared database…”.", path))
 	}
 	return s.switchTo(ctx, path, shared)
 }
@@ -46,7 +54,9 @@ func (s *Service) CreateDatabase(ctx context.Context, path string, shared bool) 
 	if err != nil {
 		return Info{}, err
 	}
-	if _, err := os.Stat(path); err == nil {
+	// Lstat: a link, even to nothing, is something that exists there; the
+	// cleanup below must never remove what was not created here.
+	if _, err := os.Lstat(path); err == nil {
 		return Info{}, apperr.Invalid("path", fmt.Sprintf("%s already exists. To use it, choose “Open another database…”.", path))
 	}
 	dir := filepath.Dir(path)
@@ -86,17 +96,42 @@ func (s *Service) switchTo(ctx context.Context, path string, shared bool) (Info,
 	if err != nil {
 		return Info{}, databaseError(path, err)
 	}
+	ctx, _ = s.acting(ctx)
+	mode := func(shared bool) string {
+		if shared {
+			return "shared"
+		}
+		return "local"
+	}
+	// The new file must hold the record of how it came to be used; a file
+	// that cannot take it is not switched to.
+	if err := db.RecordAudit(ctx, nil, store.AuditEntry{Kind: AuditDatabaseSwitched, Target: path,
+		Detail: fmt.Sprintf("Switched to this database (%s) from %s.", mode(shared), old.db.Path)}); err != nil {
+		_ = db.Close()
+		return Info{}, databaseError(path, err)
+	}
 	if s.settings != nil {
 		if err := s.settings.Update(func(st *settings.Settings) { st.DBPath, st.Shared = path, shared }); err != nil {
 			_ = db.Close()
 			return Info{}, apperr.Unavailable("Could not remember the choice: "+err.Error(), err)
 		}
 	}
+	// The old file is told too, so its history shows why its bans stopped
+	// being enforced here. It may be the broken file the supervisor is
+	// leaving, so a failure is logged rather than blocking the switch.
+	if err := old.db.RecordAudit(ctx, nil, store.AuditEntry{Kind: AuditDatabaseSwitched, Target: path,
+		Detail: fmt.Sprintf("Switched away from this database to %s (%s).", path, mode(shared))}); err != nil {
+		slog.Warn("could not record the switch in the old database", "path", old.db.Path, "err", err)
+	}
 	s.cur.Store(s.attach(context.WithoutCancel(ctx), db))
 	_ = old.close()
 	s.notify()
 	return s.Info(ctx)
 }
+
+// AuditDatabaseSwitched is the audit kind recorded in both files when the
+// app or server moves from one database to another.
+const AuditDatabaseSwitched = "database_switched"
 
 // databaseError turns a failure to open a database into the message the
 // Database panel shows next to the path field.
@@ -117,6 +152,10 @@ func databaseError(path string, err error) error {
 		msg = fmt.Sprintf("%s is locked by another program; try again when it is released.", path)
 	case errors.Is(err, store.ErrMissingFolder):
 		msg = fmt.Sprintf("The folder of %s does not exist (is the network share mounted?).", path)
+	case errors.Is(err, store.ErrIsFolder):
+		msg = fmt.Sprintf("%s is a folder; choose a database file.", path)
+	case errors.Is(err, store.ErrSymlink), errors.Is(err, store.ErrNotRegular), errors.Is(err, store.ErrExposed):
+		msg = fmt.Sprintf("Cannot use %s: %v.", path, err)
 	case errors.Is(err, store.ErrDiskFull):
 		msg = fmt.Sprintf("The disk holding %s is full.", path)
 	default:

@@ -111,13 +111,13 @@ func TestProtectingAnAddressListsItsActiveBansAndStopsRenewalAndImport(t *testin
 		t.Fatalf("a protected address inside an active range ban: %v %+v", err, res.Overlapping)
 	}
 
-	_, err = svc.Renew(ctx, inside.ID, "1w")
+	_, err = svc.Renew(ctx, inside.ID, "1w", true)
 	wantCode(t, err, apperr.CodeProtected, "192.0.2.0/24")
-	_, err = svc.Renew(ctx, expired.ID, "1h")
+	_, err = svc.Renew(ctx, expired.ID, "1h", true)
 	wantCode(t, err, apperr.CodeProtected, "192.0.2.0/24")
-	_, err = svc.Renew(ctx, around.ID, "1d")
+	_, err = svc.Renew(ctx, around.ID, "1d", true)
 	wantCode(t, err, apperr.CodeProtected, "10.1.2.3")
-	if _, err := svc.Renew(ctx, other.ID, "1w"); err != nil {
+	if _, err := svc.Renew(ctx, other.ID, "1w", true); err != nil {
 		t.Fatalf("renewing an unprotected ban: %v", err)
 	}
 	// Lifting the listed ban is an ordinary unban.
@@ -157,7 +157,7 @@ func TestAgentTokenMayBanBrieflyAndNothingMore(t *testing.T) {
 		_, err := svc.BanIP(agent, "192.0.2.3", p, "")
 		wantCode(t, err, apperr.CodeForbidden, "1 hour or 1 day only")
 	}
-	_, err = svc.Renew(agent, b.ID, "1h")
+	_, err = svc.Renew(agent, b.ID, "1h", true)
 	wantCode(t, err, apperr.CodeForbidden, "renew")
 	_, err = svc.Unban(agent, b.ID)
 	wantCode(t, err, apperr.CodeForbidden, "remove")

@@ -22,6 +22,8 @@ type Service struct {
 	cur      atomic.Pointer[backend]
 	settings *Settings // nil: nothing is remembered between runs
 
+	progress progress // the running import's progress, for the UI
+
 	mu   sync.Mutex // guards subs, nextSub and operator
 	subs map[int]func()
 	next int
@@ -125,6 +127,12 @@ type Info struct {
 	Bans     int64  `json:"bans"`
 	Active   int64  `json:"activeBans"`
 	Operator string `json:"operator"`
+	// DatabaseSwitch says whether this door may open or create another
+	// database; DatabaseSwitchNote says why not when it may not.
+	DatabaseSwitch     bool   `json:"databaseSwitch"`
+	DatabaseSwitchNote string `json:"databaseSwitchNote,omitempty"`
+	// LastSwitch is the newest database switch recorded in this file.
+	LastSwitch *AuditEvent `json:"lastSwitch"`
 	// Role is what the caller may do (supervisor, agent or check), and
 	// Actor the name its changes are recorded under, so the UI can offer
 	// only what will work.
@@ -151,7 +159,8 @@ var Version = "dev"
 func (s *Service) Info(ctx context.Context) (Info, error) {
 	b := s.cur.Load()
 	_, who := s.acting(ctx)
-	info := Info{Version: Version, Path: b.db.Path, Mode: "local", Operator: s.Operator(), Role: who.RoleOf(), Actor: who.Name}
+	info := Info{Version: Version, Path: b.db.Path, Mode: "local", Operator: s.Operator(), Role: who.RoleOf(), Actor: who.Name,
+		DatabaseSwitch: true}
 	if b.db.Shared {
 		info.Mode = "shared"
 	}
@@ -180,5 +189,13 @@ func (s *Service) Info(ctx context.Context) (Info, error) {
 		return info, err
 	}
 	info.Bans, info.Active = all.Total, active.Total
+	switches, _, err := b.db.ListAudit(ctx, store.AuditQuery{Kind: AuditDatabaseSwitched, Limit: 1})
+	if err != nil {
+		return info, err
+	}
+	if len(switches) > 0 {
+		last := toAuditEvent(switches[0])
+		info.LastSwitch = &last
+	}
 	return info, nil
 }

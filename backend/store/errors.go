@@ -35,7 +35,8 @@ func Classify(err error) error {
 	if err == nil {
 		return nil
 	}
-	for _, kind := range []error{ErrNotDatabase, ErrReadOnly, ErrBusy, ErrDiskFull, ErrNotBanlist, ErrMissingFolder} {
+	for _, kind := range []error{ErrNotDatabase, ErrReadOnly, ErrBusy, ErrDiskFull, ErrNotBanlist, ErrMissingFolder,
+		ErrIsFolder, ErrSymlink, ErrNotRegular, ErrExposed} {
 		if errors.Is(err, kind) {
 			return err
 		}

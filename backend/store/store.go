@@ -133,7 +133,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		// would quietly start a second, empty blacklist on this machine.
 		return nil, fmt.Errorf("%w: %s (is the network share mounted?)", ErrMissingFolder, dir)
 	}
-	if err := createPrivate(opts.Path); err != nil {
+	if err := prepareFile(opts.Path, opts.Shared); err != nil {
 		return nil, err
 	}
 	// Watch for a crashed process's dot-file lock from the first read on.
@@ -224,19 +224,6 @@ func connect(dsn string, opts Options) (*gorm.DB, error) {
 	sqlDB.SetMaxOpenConns(1)
 	sqlDB.SetConnMaxLifetime(0)
 	return gdb, nil
-}
-
-// createPrivate creates the database file with owner-only permissions if it
-// does not exist yet, so SQLite never creates it world-readable.
-func createPrivate(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-	if err == nil {
-		return f.Close()
-	}
-	if errors.Is(err, os.ErrExist) {
-		return nil
-	}
-	return fmt.Errorf("create database file: %w", osFault(err))
 }
 
 // osFault marks file-system refusals (permissions, read-only mounts,

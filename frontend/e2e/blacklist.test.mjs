@@ -118,6 +118,8 @@ test('export downloads the current filter as CSV', async () => {
 test('import adds good lines and reports bad ones by line number', async () => {
   const file = join(server.dir, 'import.csv')
   writeFileSync(file, 'ip,period,notes\n192.0.2.10,1d,from import\nnot-an-ip,1d,x\n192.0.2.11,2d,\n192.0.2.12,1w,ok\n')
+  await page.click(tid('bl-import'))
+  assert.match(await page.locator(tid('import-sample')).innerText(), /^ip,period,notes\n203\.0\.113\.45,1d,/)
   await page.setInputFiles(tid('bl-import-file'), file)
   const report = page.locator(tid('bl-import-report'))
   await report.waitFor()

@@ -11,7 +11,7 @@ let server, browser, page, errors
 const immutable = []
 
 before(async () => {
-  server = await startServer()
+  server = await startServer(['--allow-database-switch'])
   ;({ browser, page, errors } = await openBrowser())
   await page.goto(`${server.url}/settings/database`)
   await page.waitForSelector(tid('db-path'))
@@ -49,6 +49,29 @@ test('create a shared database, switch to it, and come back', async () => {
   await tryOpen(server.db)
   await page.waitForFunction((p) => document.querySelector('[data-testid="db-path"]')?.textContent === p, server.db)
   assert.equal(await page.locator(tid('db-mode')).innerText(), 'local')
+  // Each file records the switches, with who and from where.
+  const last = page.locator(tid('db-last-switch'))
+  await last.filter({ hasText: 'Switched to this database (local) from ' + shared }).waitFor()
+  assert.match(await last.innerText(), /by .+ \(browser at 127\.0\.0\.1:\d+\)/)
+})
+
+test('without --allow-database-switch the panel shows the path read-only and says why', async () => {
+  const locked = await startServer(['--no-demo'])
+  try {
+    const other = await browser.newPage()
+    await other.goto(`${locked.url}/settings/database`)
+    await other.waitForSelector(tid('db-path'))
+    assert.equal(await other.locator(tid('db-path')).innerText(), locked.db)
+    assert.match(await other.locator(tid('db-switch-off')).innerText(), /read-only.*--allow-database-switch/s)
+    assert.equal(await other.locator(tid('db-new-path')).count(), 0)
+    assert.equal(await other.locator(tid('db-open')).count(), 0)
+    await screenshot(other, 'database-switch-off')
+    const res = await apiCall(locked, 'POST', '/api/v1/database/create', { path: join(locked.dir, 'x.db'), shared: false })
+    assert.equal(res.status, 403)
+    await other.close()
+  } finally {
+    await locked.stop()
+  }
 })
 
 test('files that cannot be used are explained next to the field, and the app stays on its database', async () => {

@@ -177,6 +177,16 @@ export interface Filter {
   pageSize: number
 }
 
+/** Go: banlist/backend/service.ImportProgress */
+export interface ImportProgress {
+  kind: string
+  phase: string
+  done: number
+  total: number
+  running: boolean
+  started: string
+}
+
 /** Go: banlist/backend/contacts.ImportReport */
 export interface ImportReport {
   imported: number
@@ -202,6 +212,9 @@ export interface Info {
   bans: number
   activeBans: number
   operator: string
+  databaseSwitch: boolean
+  databaseSwitchNote?: string
+  lastSwitch: AuditEvent | null
   role: Role
   actor: string
   storage: Mode
@@ -339,6 +352,7 @@ export interface Bindings {
   GetContact(id: number): Promise<ContactDetail>
   ImportBans(csvText: string): Promise<ImportResult>
   ImportContacts(fileName: string, content: string): Promise<ImportReport>
+  ImportProgress(): Promise<ImportProgress>
   Info(): Promise<Info>
   ListAgents(): Promise<string[]>
   ListAudit(f: Partial<AuditFilter>): Promise<AuditPage>
@@ -349,7 +363,7 @@ export interface Bindings {
   ListTokens(): Promise<Token[]>
   OpenDatabase(path: string, shared: boolean): Promise<Info>
   RemoveProtected(id: number): Promise<ProtectedEntry>
-  Renew(id: number, period: string): Promise<Ban>
+  Renew(id: number, period: string, allowShorten: boolean): Promise<Ban>
   SetOperator(name: string): Promise<Info>
   SuggestBan(ip: string): Promise<Suggestion>
   Unban(id: number): Promise<UnbanResult>
@@ -372,6 +386,7 @@ export const routes = {
   GetContact: { method: 'GET', path: '/api/v1/contacts/{id}' },
   ImportBans: { method: 'POST', path: '/api/v1/bans/import' },
   ImportContacts: { method: 'POST', path: '/api/v1/contacts/import' },
+  ImportProgress: { method: 'GET', path: '/api/v1/import/progress' },
   Info: { method: 'GET', path: '/api/v1/info' },
   ListAgents: { method: 'GET', path: '/api/v1/agents' },
   ListAudit: { method: 'GET', path: '/api/v1/audit' },

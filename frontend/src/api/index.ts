@@ -28,8 +28,9 @@ export const api = {
   banIP: (ip: string, period: Period, notes: string) =>
     invoke({ binding: 'BanIP', args: [ip, period, notes], method: 'POST', path: '/api/v1/bans', body: { ip, period, notes } }),
 
-  renew: (id: number, period: Period) =>
-    invoke({ binding: 'Renew', args: [id, period], method: 'POST', path: `/api/v1/bans/${id}/renew`, body: { period } }),
+  /** Renews a ban; a renewal that ends it earlier needs allowShorten (error code "shortens" otherwise). */
+  renew: (id: number, period: Period, allowShorten = false) =>
+    invoke({ binding: 'Renew', args: [id, period, allowShorten], method: 'POST', path: `/api/v1/bans/${id}/renew`, body: { period, allowShorten } }),
 
   unban: (id: number) =>
     invoke({ binding: 'Unban', args: [id], method: 'DELETE', path: `/api/v1/bans/${id}` }),
@@ -66,6 +67,9 @@ export const api = {
 
   importBans: (csv: string) =>
     invoke({ binding: 'ImportBans', args: [csv], method: 'POST', path: '/api/v1/bans/import', body: { csv } }),
+
+  /** How far the running (or last) import of bans or contacts has got. */
+  importProgress: () => invoke({ binding: 'ImportProgress', args: [], method: 'GET', path: '/api/v1/import/progress' }),
 
   openDatabase: (path: string, shared: boolean) =>
     invoke({ binding: 'OpenDatabase', args: [path, shared], method: 'POST', path: '/api/v1/database/open', body: { path, shared } }),

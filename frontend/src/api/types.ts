@@ -15,6 +15,7 @@ export type {
   ContactPage,
   ContactRow,
   ExportResult,
+  ImportProgress,
   ImportResult,
   Info,
   NewBouncer,

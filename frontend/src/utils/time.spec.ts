@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatDuration, formatLocal, relative } from './time'
+import { formatApiMessage, formatDuration, formatLocal, formatZoned, relative } from './time'
 
 describe('relative', () => {
   const now = new Date('2026-11-25T12:00:00Z')
@@ -31,5 +31,23 @@ describe('formatDuration', () => {
     expect(formatDuration(45)).toBe('45 s')
     expect(formatDuration(605)).toBe('10 min 5 s')
     expect(formatDuration(3725)).toBe('1 h 2 min')
+  })
+})
+
+describe('formatApiMessage', () => {
+  it('fills times from data in the local zone and other values as text', () => {
+    const msg = formatApiMessage('This shortens the block on {target} from {current} to {proposed}.', {
+      target: '203.0.113.0/24',
+      current: '2026-12-08T10:00:00Z',
+      proposed: '2026-12-01T11:00:00Z',
+    })
+    expect(msg).toContain('203.0.113.0/24')
+    expect(msg).toContain(formatZoned('2026-12-08T10:00:00Z'))
+    expect(msg).toContain(formatZoned('2026-12-01T11:00:00Z'))
+    expect(msg).not.toMatch(/[{}]/)
+  })
+  it('leaves unknown placeholders and messages without data alone', () => {
+    expect(formatApiMessage('From {current}.', { other: 1 })).toBe('From {current}.')
+    expect(formatApiMessage('Plain {x}.')).toBe('Plain {x}.')
   })
 })

@@ -60,3 +60,38 @@ export function formatShort(iso: string | Date | undefined | null): string {
   const d = typeof iso === 'string' ? new Date(iso) : iso
   return Number.isNaN(d.getTime()) ? '—' : short.format(d)
 }
+
+const zoned = new Intl.DateTimeFormat(undefined, {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZoneName: 'short',
+})
+
+/** "2 Dec 2026, 14:03 CET": the viewer's local time with its zone, for messages. */
+export function formatZoned(iso: string | Date | undefined | null): string {
+  if (!iso) return '—'
+  const d = typeof iso === 'string' ? new Date(iso) : iso
+  return Number.isNaN(d.getTime()) ? '—' : zoned.format(d)
+}
+
+const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
+
+/**
+ * Fills the {name} placeholders of a server message from its data: times
+ * (RFC 3339 strings) in the viewer's local time with its zone, anything else
+ * as text. Server messages carry times as data so that each reader sees
+ * their own zone. Unknown names stay as they are.
+ */
+export function formatApiMessage(message: string, data?: unknown): string {
+  if (!data || typeof data !== 'object') return message
+  const values = data as Record<string, unknown>
+  return message.replace(/\{([A-Za-z][A-Za-z0-9_]*)\}/g, (whole, name: string) => {
+    if (!(name in values)) return whole
+    const v = values[name]
+    if (typeof v === 'string' && isoTime.test(v)) return formatZoned(v)
+    return typeof v === 'string' || typeof v === 'number' ? String(v) : whole
+  })
+}

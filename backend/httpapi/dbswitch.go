@@ -1,0 +1,39 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"banlist/backend/apperr"
+	"banlist/backend/service"
+)
+
+// switchOffNote is what the Database panel and a refused request say when
+// the server was started without --allow-database-switch.
+const switchOffNote = "This server was started without --allow-database-switch, so its database cannot be changed from the browser: a web client could otherwise make it enforce an empty blacklist, or probe which files exist on the server."
+
+// withPolicy adapts the routes to opts: without AllowDatabaseSwitch the
+// database open and create routes refuse with 403 before touching the file
+// system, and Info says so, so that the UI shows the path read-only.
+func withPolicy(routes []Route, opts Options) []Route {
+	out := make([]Route, 0, len(routes))
+	for _, rt := range routes {
+		switch {
+		case (rt.Binding == "OpenDatabase" || rt.Binding == "CreateDatabase") && !opts.AllowDatabaseSwitch:
+			rt.handle = func(*service.Service, *http.Request) (any, error) {
+				return nil, &apperr.Error{Code: apperr.CodeForbidden, Field: "path", Message: switchOffNote}
+			}
+		case rt.Binding == "Info":
+			info := rt.handle
+			rt.handle = func(s *service.Service, r *http.Request) (any, error) {
+				v, err := info(s, r)
+				if in, ok := v.(service.Info); ok && !opts.AllowDatabaseSwitch {
+					in.DatabaseSwitch, in.DatabaseSwitchNote = false, switchOffNote
+					v = in
+				}
+				return v, err
+			}
+		}
+		out = append(out, rt)
+	}
+	return out
+}
