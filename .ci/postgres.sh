@@ -48,7 +48,7 @@ start)
   for attempt in 1 2 3 4 5 6 7 8; do
     port=$((20000 + RANDOM % 40000))
     port_free "$port" || continue
-    if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+    if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 2>>"$dir/pg_ctl.log" \
         -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null; then
       dsn="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
       echo "$dsn" >"$dir/dsn"
@@ -57,7 +57,7 @@ start)
     fi
   done
   echo "postgres.sh: the server did not start; its log:" >&2
-  cat "$dir/server.log" >&2 || true
+  cat "$dir/pg_ctl.log" "$dir/server.log" >&2 || true
   exit 1
   ;;
 stop)

@@ -1,6 +1,6 @@
-// Package store opens the banlist SQLite database through GORM, applies the
-// connection pragmas that make it safe to share between processes, and runs
-// the schema migrations.
+// Package store opens the banlist database through GORM (an SQLite file, with
+// the connection pragmas that make it safe to share between processes, or a
+// PostgreSQL server) and runs the schema migrations.
 package store
 
 import (
@@ -24,7 +24,8 @@ import (
 
 // Options says how to open a database file.
 type Options struct {
-	// Path is the database file. Its folder is created if missing.
+	// Path is the database file (its folder is created if CreateFolder), or
+	// a postgres:// or postgresql:// DSN naming a PostgreSQL database.
 	Path string
 	// Shared marks a file that several machines open over a network share.
 	// It switches the journal from WAL (which needs shared memory on one host)
@@ -35,6 +36,11 @@ type Options struct {
 	// CreateFolder creates the file's folder if it is missing. Only the
 	// default location is created; a folder the user chose must exist.
 	CreateFolder bool
+	// Server lets Path name a PostgreSQL server. Only callers whose SQL runs
+	// on PostgreSQL set it (banlist migrate, the store's own tests): the
+	// domain packages still speak SQLite, so everywhere else a server DSN is
+	// refused with ErrServerNotYet instead of failing halfway through.
+	Server bool
 	// BusyTimeout is how long SQLite waits for another process's lock before
 	// returning SQLITE_BUSY. Defaults to 5 s.
 	BusyTimeout time.Duration
@@ -43,9 +49,12 @@ type Options struct {
 // DB is an open banlist database.
 type DB struct {
 	*gorm.DB
+	// Path is the file, or the server's DSN without its password.
 	Path   string
 	Shared bool
 	Clock  clock.Clock
+	// Engine is SQLite for a file, Postgres for a server.
+	Engine Engine
 }
 
 // DSN builds the driver connection string for opts. The order matters:
@@ -79,16 +88,23 @@ func DSN(opts Options) string {
 	return opts.Path + "?" + q.Encode()
 }
 
-// Open opens (creating if needed) and migrates the database at opts.Path.
+// Open opens (creating if needed) and migrates the database at opts.Path:
+// an SQLite file, or a PostgreSQL database when Path is a server DSN.
 func Open(ctx context.Context, opts Options) (*DB, error) {
 	if strings.TrimSpace(opts.Path) == "" {
 		return nil, errors.New("no database path given")
 	}
-	if strings.ContainsAny(opts.Path, "?#") {
-		return nil, fmt.Errorf("database path %q: the characters ? and # are not supported", opts.Path)
-	}
 	if opts.Clock == nil {
 		opts.Clock = clock.System{}
+	}
+	if IsServerDSN(opts.Path) {
+		if !opts.Server {
+			return nil, fmt.Errorf("%s: %w", Redact(opts.Path), ErrServerNotYet)
+		}
+		return openPostgres(ctx, opts)
+	}
+	if strings.ContainsAny(opts.Path, "?#") {
+		return nil, fmt.Errorf("database path %q: the characters ? and # are not supported", opts.Path)
 	}
 	dir := filepath.Dir(opts.Path)
 	if opts.CreateFolder {
@@ -128,7 +144,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	// transactions from waiting on each other's busy timeouts.
 	sqlDB.SetMaxOpenConns(1)
 	sqlDB.SetConnMaxLifetime(0)
-	db := &DB{DB: gdb, Path: opts.Path, Shared: opts.Shared, Clock: opts.Clock}
+	db := &DB{DB: gdb, Path: opts.Path, Shared: opts.Shared, Clock: opts.Clock, Engine: SQLite}
 	if err := db.checkIsSQLite(ctx); err != nil {
 		_ = sqlDB.Close()
 		return nil, err
@@ -189,7 +205,8 @@ var errProbe = errors.New("write probe")
 // in a transaction that is then rolled back.
 func (db *DB) CheckWritable(ctx context.Context) error {
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec(`INSERT OR REPLACE INTO settings(key, value) VALUES ('write_probe', 'x')`).Error; err != nil {
+		if err := tx.Exec(`INSERT INTO settings(key, value) VALUES ('write_probe', 'x')
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`).Error; err != nil {
 			return err
 		}
 		return errProbe
@@ -212,7 +229,11 @@ func (db *DB) Close() error {
 // DataVersion returns SQLite's data_version for this connection: it changes
 // whenever another connection (in this or another process) commits a change
 // to the file. Watchers poll it cheaply instead of re-reading tables.
+// PostgreSQL has no such counter (its watchers will use LISTEN/NOTIFY).
 func (db *DB) DataVersion(ctx context.Context) (int64, error) {
+	if db.Engine == Postgres {
+		return 0, fmt.Errorf("data version: %w", ErrUnsupported)
+	}
 	var v int64
 	err := db.WithContext(ctx).Raw("PRAGMA data_version").Scan(&v).Error
 	return v, err

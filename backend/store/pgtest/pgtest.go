@@ -20,6 +20,10 @@ import (
 
 	// The pgx database/sql driver, registered as "pgx".
 	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"banlist/backend/clock"
+	"banlist/backend/store"
+	"banlist/backend/store/storetest"
 )
 
 // EnvDSN and EnvRequire are the variables make sets for the Go tests.
@@ -77,4 +81,24 @@ func DSN(t testing.TB) string {
 	})
 	u.Path = "/" + name
 	return u.String()
+}
+
+// Open returns a migrated banlist store on a fresh database of its own, with
+// a fixed clock at storetest.Epoch. It is closed when the test ends.
+func Open(t testing.TB) (*store.DB, *clock.Fixed) {
+	t.Helper()
+	return OpenDSN(t, DSN(t))
+}
+
+// OpenDSN opens (and migrates) the database at dsn with a fixed clock at
+// storetest.Epoch, closed when the test ends.
+func OpenDSN(t testing.TB, dsn string) (*store.DB, *clock.Fixed) {
+	t.Helper()
+	clk := clock.NewFixed(storetest.Epoch)
+	db, err := store.Open(context.Background(), store.Options{Path: dsn, Clock: clk, Server: true})
+	if err != nil {
+		t.Fatalf("open PostgreSQL test database: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db, clk
 }
