@@ -148,7 +148,7 @@ var pgMigrations = []migration{
 			last_remote  TEXT COLLATE "C" NOT NULL DEFAULT '',
 			last_agent   TEXT COLLATE "C" NOT NULL DEFAULT ''
 		)`,
-		`CREATE UNIQUE INDEX bouncers_name_nocase ON bouncers(` + postgresDialectFold("name") + `)`,
+		`CREATE UNIQUE INDEX bouncers_name_nocase ON bouncers(`+postgresDialectFold("name")+`)`,
 	)},
 	// Each sort index ends in id, the report's tie-break, as SQLite's end in
 	// the rowid implicitly.
