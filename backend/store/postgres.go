@@ -55,6 +55,17 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 	if err != nil { // gorm.Open pings the server
 		return nil, fmt.Errorf("connect to %s: %w", name, Classify(err))
 	}
+	// GORM translates errors of Exec but not of Raw(…).Scan/Rows (it sets
+	// them directly), so an INSERT … RETURNING that hits a unique index
+	// would surface as a bare server error; SQLite's driver gives
+	// gorm.ErrDuplicatedKey either way. This evens that out.
+	if err := gdb.Callback().Row().After("gorm:row").Register("banlist:translate", func(tx *gorm.DB) {
+		if tx.Error != nil {
+			tx.Error = translatePG(tx.Error)
+		}
+	}); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", name, err)
+	}
 	sqlDB, err := gdb.DB()
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", name, err)
@@ -166,4 +177,20 @@ func pgKindOf(err error) (kind error, known bool) {
 		return ErrDiskFull, true
 	}
 	return nil, true
+}
+
+// translatePG wraps PostgreSQL's unique and foreign-key violations in the
+// GORM errors callers test for, keeping the server's message.
+func translatePG(err error) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	switch {
+	case pe.Code == "23505" && !errors.Is(err, gorm.ErrDuplicatedKey):
+		return fmt.Errorf("%w: %w", gorm.ErrDuplicatedKey, err)
+	case pe.Code == "23503" && !errors.Is(err, gorm.ErrForeignKeyViolated):
+		return fmt.Errorf("%w: %w", gorm.ErrForeignKeyViolated, err)
+	}
+	return err
 }
