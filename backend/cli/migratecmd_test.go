@@ -179,6 +179,19 @@ func TestMigrateCopiesEveryRowByteForByte(t *testing.T) {
 		}
 	}
 
+	// The indexes the copy dropped and rebuilt are exactly the schema's.
+	indexes := func(db *store.DB) string {
+		var defs []string
+		if err := db.Raw(`SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`).Scan(&defs).Error; err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(defs, "\n")
+	}
+	fresh, _ := pgtest.Open(t)
+	if got, want := indexes(dst), indexes(fresh); got != want || !strings.Contains(got, "gin_trgm_ops") {
+		t.Errorf("indexes after the copy:\n%s\nwant:\n%s", got, want)
+	}
+
 	// The sequences moved past the copied ids: new rows get fresh ids.
 	ctx := actor.With(context.Background(), actor.Actor{Name: "Sam", Source: actor.CLI})
 	tok, err := dst.AddToken(ctx, nil, store.Token{Name: "after", Role: "agent", Hash: "cafe", CreatedBy: "Sam"})
