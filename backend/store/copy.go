@@ -233,7 +233,7 @@ func copyTable(src, dst *gorm.DB, t string, cols []string, batchRows int) (int64
 			return copied, fmt.Errorf("read %s: %w", t, err)
 		}
 		var args []any
-		n := 0
+		n, first := 0, after+1
 		for rows.Next() {
 			vals := make([]any, len(cols)+1)
 			ptrs := make([]any, len(vals))
@@ -256,7 +256,7 @@ func copyTable(src, dst *gorm.DB, t string, cols []string, batchRows int) (int64
 		}
 		stmt := ins + strings.TrimSuffix(strings.Repeat(tuple+", ", n), ", ")
 		if err := dst.Exec(stmt, args...).Error; err != nil {
-			return copied, fmt.Errorf("write %s rows up to rowid %d: %w", t, after, err)
+			return copied, fmt.Errorf("write %s rows with rowid %d to %d: %w", t, first, after, err)
 		}
 		copied += int64(n)
 	}
