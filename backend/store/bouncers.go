@@ -51,6 +51,11 @@ func (db *DB) AddBouncer(ctx context.Context, name, keyHash string) (Bouncer, er
 		}
 		if err := tx.Raw(`INSERT INTO bouncers(name, key_hash, created_at, created_by) VALUES (?, ?, ?, ?) RETURNING id`,
 			b.Name, b.KeyHash, b.CreatedAt, b.CreatedBy).Scan(&b.ID).Error; err != nil {
+			// On PostgreSQL another process can add the same name between
+			// the count and this insert; its unique index then refuses it.
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return fmt.Errorf("%w: %w", ErrBouncerExists, err)
+			}
 			return err
 		}
 		return db.RecordAudit(ctx, tx, AuditEntry{Kind: "bouncer_added", Target: name,
