@@ -5,7 +5,7 @@ export PATH := $(HOME)/go/bin:/usr/local/go/bin:$(PATH)
 
 WAILS_VERSION := v2.15.0
 APT_PKGS      := libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth x11-apps imagemagick xdotool chromium curl \
-                 crowdsec-firewall-bouncer ipset iptables nftables iproute2 sshfs openssh-server
+                 crowdsec-firewall-bouncer ipset iptables nftables iproute2 sshfs openssh-server postgresql
 BIN           := build/bin/banlist
 TEST_BIN      := build/bin/banlist-test
 GO_FILES       = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './frontend/*')
@@ -22,7 +22,7 @@ help: ## list the targets
 ## ---- set-up (idempotent; quick when everything is there) ----
 deps: deps-apt deps-wails deps-npm ## install everything the build and the tests need
 
-deps-apt: ## Debian packages: GTK/WebKit for the window, Xvfb and ImageMagick for the smoke test, Chromium for browser tests, the CrowdSec firewall bouncer for the enforcement test
+deps-apt: ## Debian packages: GTK/WebKit for the window, Xvfb and ImageMagick for the smoke test, Chromium for browser tests, the CrowdSec firewall bouncer for the enforcement test, PostgreSQL for the Go tests
 	@bash .ci/apt-deps.sh $(APT_PKGS)
 
 deps-wails: ## the pinned Wails CLI
@@ -89,8 +89,14 @@ test-enforce: deps-apt $(TEST_BIN) ## real packets: banlist serve + Debian's fir
 test-share: deps-apt $(TEST_BIN) ## two serve processes and the CLI on two sshfs mounts of one folder (root; skipped otherwise)
 	BANLIST_SHARE_TEST=1 BANLIST_BIN=$(CURDIR)/$(TEST_BIN) go test -count=1 -v -run '^TestTwoMachines' ./backend/sharetest/
 
-test-go: frontend/dist/index.html ## Go unit, integration and multi-process tests (race detector on)
-	go test -race -count=1 $(GO_PKGS)
+test-go: frontend/dist/index.html ## Go unit, integration and multi-process tests (race detector on), with a throwaway PostgreSQL
+	@bash .ci/apt-deps.sh postgresql
+	@# The server lives for this recipe only (stopped on any exit). If it does
+	@# not start, the recipe fails: PostgreSQL tests never skip here.
+	pgdir=$$(mktemp -d -t banlist-pg.XXXXXX); chmod 755 "$$pgdir"; \
+	trap 'bash .ci/postgres.sh stop "$$pgdir/pg"; rmdir "$$pgdir"' EXIT; \
+	dsn=$$(bash .ci/postgres.sh start "$$pgdir/pg"); \
+	BANLIST_TEST_POSTGRES="$$dsn" BANLIST_REQUIRE_POSTGRES=1 go test -race -count=1 $(GO_PKGS)
 
 bench: frontend/dist/index.html ## benchmarks at scale (never part of make test): prints a table, writes docs/BENCHMARKS.md
 	@bash .ci/apt-deps.sh sqlite3

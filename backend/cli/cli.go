@@ -47,6 +47,7 @@ Usage:
   banlist token add NAME --role supervisor|agent|check make an API token for banlist serve (printed once)
   banlist token list | token delete NAME               list or revoke API tokens
   banlist bouncer add|list|delete [NAME] [--db PATH]   keys for CrowdSec bouncers (docs/ENFORCEMENT.md)
+  banlist migrate --from FILE --to postgres://…        copy a database file to a PostgreSQL server (docs/TEAMS.md)
   banlist help                                         show this text
 
 Database: --db PATH, else $BANLIST_DB, else the last one chosen in
@@ -168,6 +169,8 @@ func Run(ctx context.Context, args []string, env Env) error {
 		return runToken(cliActor(ctx), args, env)
 	case "bouncer":
 		return runBouncer(cliActor(ctx), args, env)
+	case "migrate":
+		return runMigrate(cliActor(ctx), args, env)
 	case "help":
 		fmt.Fprintf(env.Stdout, usage, DefaultDBPath())
 		return nil

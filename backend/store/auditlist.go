@@ -39,11 +39,11 @@ const (
 	auditSelect     = `SELECT at, actor, source, remote, kind, target, detail, '' AS period, '' AS notes, 'audit' AS origin, id FROM audit_events`
 )
 
-func (q AuditQuery) where() (string, []any) {
+func (q AuditQuery) where(d dialect) (string, []any) {
 	var conds []string
 	var args []any
 	if q.Actor != "" {
-		conds = append(conds, `actor LIKE ? ESCAPE '\'`)
+		conds = append(conds, d.likeFold("actor"))
 		args = append(args, "%"+strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q.Actor)+"%")
 	}
 	if q.Kind != "" {
@@ -66,12 +66,12 @@ func (q AuditQuery) where() (string, []any) {
 
 // ListAudit returns the records matching q, newest first, and how many match
 // in all. Each table is read newest first through its time index, up to
-// Offset+Limit rows, and the two are merged here: a UNION sorted by SQLite
+// Offset+Limit rows, and the two are merged here: a UNION sorted by the database
 // would sort every event of both tables for each page. At the same
 // millisecond an audit row comes before ban events, since an import records
 // its summary after the bans it made.
 func (db *DB) ListAudit(ctx context.Context, q AuditQuery) ([]AuditRecord, int64, error) {
-	where, args := q.where()
+	where, args := q.where(db.dialect())
 	g := db.WithContext(ctx)
 	var nBans, nAudit int64
 	if err := g.Raw(`SELECT count(*) FROM ban_events`+where, args...).Scan(&nBans).Error; err != nil {

@@ -43,7 +43,7 @@ func (db *DB) AddBouncer(ctx context.Context, name, keyHash string) (Bouncer, er
 	b := Bouncer{Name: name, KeyHash: keyHash, CreatedAt: db.Clock.Now().UnixMilli(), CreatedBy: a.Name}
 	err := db.Write(ctx, func(tx *gorm.DB) error {
 		var n int64
-		if err := tx.Raw(`SELECT count(*) FROM bouncers WHERE name = ?`, name).Scan(&n).Error; err != nil {
+		if err := tx.Raw(`SELECT count(*) FROM bouncers WHERE `+db.dialect().eqNoCase("name"), name).Scan(&n).Error; err != nil {
 			return err
 		}
 		if n > 0 {
@@ -51,6 +51,11 @@ func (db *DB) AddBouncer(ctx context.Context, name, keyHash string) (Bouncer, er
 		}
 		if err := tx.Raw(`INSERT INTO bouncers(name, key_hash, created_at, created_by) VALUES (?, ?, ?, ?) RETURNING id`,
 			b.Name, b.KeyHash, b.CreatedAt, b.CreatedBy).Scan(&b.ID).Error; err != nil {
+			// On PostgreSQL another process can add the same name between
+			// the count and this insert; its unique index then refuses it.
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return fmt.Errorf("%w: %w", ErrBouncerExists, err)
+			}
 			return err
 		}
 		return db.RecordAudit(ctx, tx, AuditEntry{Kind: "bouncer_added", Target: name,
@@ -63,7 +68,7 @@ func (db *DB) AddBouncer(ctx context.Context, name, keyHash string) (Bouncer, er
 // stops working at once, and records it in the audit log.
 func (db *DB) DeleteBouncer(ctx context.Context, name string) error {
 	return db.Write(ctx, func(tx *gorm.DB) error {
-		res := tx.Exec(`DELETE FROM bouncers WHERE name = ?`, name)
+		res := tx.Exec(`DELETE FROM bouncers WHERE `+db.dialect().eqNoCase("name"), name)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -75,10 +80,10 @@ func (db *DB) DeleteBouncer(ctx context.Context, name string) error {
 	})
 }
 
-// ListBouncers returns every bouncer, by name.
+// ListBouncers returns every bouncer, by name ignoring ASCII case.
 func (db *DB) ListBouncers(ctx context.Context) ([]Bouncer, error) {
 	var out []Bouncer
-	err := db.WithContext(ctx).Raw(`SELECT ` + bouncerCols + ` FROM bouncers ORDER BY name`).Scan(&out).Error
+	err := db.WithContext(ctx).Raw(`SELECT ` + bouncerCols + ` FROM bouncers ORDER BY ` + db.dialect().orderNoCase("name")).Scan(&out).Error
 	return out, err
 }
 

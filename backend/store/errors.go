@@ -28,7 +28,7 @@ const (
 	sqliteNotADB   = 26
 )
 
-// Classify maps a raw SQLite error to one of the storage faults above,
+// Classify maps a raw SQLite or PostgreSQL error to one of the storage faults above,
 // wrapped with the original, or returns err unchanged. It reads the driver's
 // result code; the message is consulted only for errors without one.
 func Classify(err error) error {
@@ -49,6 +49,9 @@ func Classify(err error) error {
 }
 
 func kindOf(err error) error {
+	if kind, known := pgKindOf(err); known {
+		return kind
+	}
 	var coded interface{ Code() int }
 	if errors.As(err, &coded) {
 		switch coded.Code() & 0xff {
@@ -77,5 +80,6 @@ func kindOf(err error) error {
 	return nil
 }
 
-// IsBusy reports whether err is SQLite's "locked/busy", which is worth retrying.
+// IsBusy reports whether err is SQLite's "locked/busy" or PostgreSQL's
+// serialization failure or deadlock, which are worth retrying.
 func IsBusy(err error) bool { return errors.Is(Classify(err), ErrBusy) }

@@ -234,7 +234,7 @@ var migrations = []migration{
 	)},
 }
 
-// migrate applies every step not yet recorded in schema_migrations. Each step
+// migrate applies every SQLite step not yet recorded in schema_migrations. Each step
 // runs in its own write transaction and re-checks whether it was applied, so
 // two processes opening a new shared file at once do not both apply it.
 func migrate(ctx context.Context, db *DB) error {

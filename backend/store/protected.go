@@ -62,7 +62,7 @@ func (db *DB) GetProtected(ctx context.Context, tx *gorm.DB, id int64) (Protecte
 func (db *DB) AddProtected(ctx context.Context, tx *gorm.DB, p Protected, lo, hi [16]byte) (Protected, error) {
 	err := db.orDB(ctx, tx).Raw(`INSERT INTO protected(target, is_range, lo, hi, notes, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		p.Target, p.IsRange, lo[:], hi[:], p.Notes, p.CreatedBy, p.CreatedAt).Scan(&p.ID).Error
+		p.Target, boolInt(p.IsRange), lo[:], hi[:], p.Notes, p.CreatedBy, p.CreatedAt).Scan(&p.ID).Error
 	return p, err
 }
 

@@ -1,6 +1,6 @@
-// Package store opens the banlist SQLite database through GORM, applies the
-// connection pragmas that make it safe to share between processes, and runs
-// the schema migrations.
+// Package store opens the banlist database through GORM (an SQLite file, with
+// the connection pragmas that make it safe to share between processes, or a
+// PostgreSQL server) and runs the schema migrations.
 package store
 
 import (
@@ -24,7 +24,8 @@ import (
 
 // Options says how to open a database file.
 type Options struct {
-	// Path is the database file. Its folder is created if missing.
+	// Path is the database file (its folder is created if CreateFolder), or
+	// a postgres:// or postgresql:// DSN naming a PostgreSQL database.
 	Path string
 	// Shared marks a file that several machines open over a network share.
 	// It switches the journal from WAL (which needs shared memory on one host)
@@ -39,6 +40,11 @@ type Options struct {
 	// unchanged before this process breaks it (lockwatch.go). Defaults to
 	// LockStaleAfter (15 s); every process on a file should use the same.
 	LockStaleAfter time.Duration
+	// Server lets Path name a PostgreSQL server. Only callers whose SQL runs
+	// on PostgreSQL set it (banlist migrate, the store's own tests): the
+	// domain packages still speak SQLite, so everywhere else a server DSN is
+	// refused with ErrServerNotYet instead of failing halfway through.
+	Server bool
 	// BusyTimeout is how long SQLite waits for another process's lock before
 	// returning SQLITE_BUSY. Defaults to 5 s.
 	BusyTimeout time.Duration
@@ -47,11 +53,14 @@ type Options struct {
 // DB is an open banlist database.
 type DB struct {
 	*gorm.DB
+	// Path is the file, or the server's DSN without its password.
 	Path   string
 	Shared bool
 	// Lock is the lock scheme of a shared file (LockDotfile, LockWindows).
 	Lock  string
 	Clock clock.Clock
+	// Engine is SQLite for a file, Postgres for a server.
+	Engine Engine
 
 	// lockWatch breaks a dot-file lock left by a crashed process (lockwatch.go).
 	lockWatch *lockWatch
@@ -111,17 +120,24 @@ func dsn(path string, p dsnParams) string {
 	return path + "?" + q.Encode()
 }
 
-// Open opens (creating if needed) and migrates the database at opts.Path.
-// The storage mode recorded in the file wins over opts.Shared (see mode.go).
+// Open opens (creating if needed) and migrates the database at opts.Path:
+// an SQLite file, or a PostgreSQL database when Path is a server DSN. For a
+// file, the storage mode recorded in it wins over opts.Shared (see mode.go).
 func Open(ctx context.Context, opts Options) (*DB, error) {
 	if strings.TrimSpace(opts.Path) == "" {
 		return nil, errors.New("no database path given")
 	}
-	if strings.ContainsAny(opts.Path, "?#") {
-		return nil, fmt.Errorf("database path %q: the characters ? and # are not supported", opts.Path)
-	}
 	if opts.Clock == nil {
 		opts.Clock = clock.System{}
+	}
+	if IsServerDSN(opts.Path) {
+		if !opts.Server {
+			return nil, fmt.Errorf("%s: %w", Redact(opts.Path), ErrServerNotYet)
+		}
+		return openPostgres(ctx, opts)
+	}
+	if strings.ContainsAny(opts.Path, "?#") {
+		return nil, fmt.Errorf("database path %q: the characters ? and # are not supported", opts.Path)
 	}
 	dir := filepath.Dir(opts.Path)
 	if opts.CreateFolder {
@@ -165,7 +181,7 @@ func open(ctx context.Context, opts Options, watch *lockWatch) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{DB: gdb, Path: opts.Path, Shared: opts.Shared, Lock: lock, Clock: opts.Clock}
+	db := &DB{DB: gdb, Path: opts.Path, Shared: opts.Shared, Lock: lock, Clock: opts.Clock, Engine: SQLite}
 	if lock == LockDotfile {
 		db.lockWatch = watch
 	}
@@ -262,7 +278,8 @@ var errProbe = errors.New("write probe")
 // in a transaction that is then rolled back.
 func (db *DB) CheckWritable(ctx context.Context) error {
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec(`INSERT OR REPLACE INTO settings(key, value) VALUES ('write_probe', 'x')`).Error; err != nil {
+		if err := tx.Exec(`INSERT INTO settings(key, value) VALUES ('write_probe', 'x')
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`).Error; err != nil {
 			return err
 		}
 		return errProbe
@@ -286,7 +303,11 @@ func (db *DB) Close() error {
 // DataVersion returns SQLite's data_version for this connection: it changes
 // whenever another connection (in this or another process) commits a change
 // to the file. Watchers poll it cheaply instead of re-reading tables.
+// PostgreSQL has no such counter (its watchers will use LISTEN/NOTIFY).
 func (db *DB) DataVersion(ctx context.Context) (int64, error) {
+	if db.Engine == Postgres {
+		return 0, fmt.Errorf("data version: %w", ErrUnsupported)
+	}
 	var v int64
 	err := db.WithContext(ctx).Raw("PRAGMA data_version").Scan(&v).Error
 	return v, err

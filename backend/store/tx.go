@@ -57,9 +57,9 @@ func (db *DB) Write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return Retry(ctx, DefaultRetry, func() error { return db.WriteTx(ctx, fn) })
 }
 
-// WriteTx runs fn between BEGIN IMMEDIATE and COMMIT on one pinned
-// connection: the write lock is taken up front, so two writers never both
-// read and then deadlock upgrading to it.
+// WriteTx runs fn between BEGIN and COMMIT on one pinned connection. On
+// SQLite it is BEGIN IMMEDIATE: the write lock is taken up front, so two
+// writers never both read and then deadlock upgrading to it.
 //
 // database/sql transactions are not used on purpose: when COMMIT fails (for
 // example SQLITE_BUSY in rollback-journal mode) SQLite keeps the transaction
@@ -70,7 +70,7 @@ func (db *DB) WriteTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return db.WithContext(ctx).Connection(func(pinned *gorm.DB) error {
 		// GORM must not open transactions of its own inside this one.
 		c := pinned.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true})
-		if err := c.Exec("BEGIN IMMEDIATE").Error; err != nil {
+		if err := c.Exec(db.dialect().begin).Error; err != nil {
 			rollback(ctx, pinned)
 			return err
 		}
