@@ -246,23 +246,27 @@ func migrate(ctx context.Context, db *DB) error {
 		return err
 	}
 	for _, m := range migrations {
-		err := db.Write(ctx, func(tx *gorm.DB) error {
-			var n int64
-			if err := tx.Raw(`SELECT count(*) FROM schema_migrations WHERE name = ?`, m.name).Scan(&n).Error; err != nil {
-				return err
-			}
-			if n > 0 {
-				return nil
-			}
-			if err := m.up(tx); err != nil {
-				return err
-			}
-			return tx.Exec(`INSERT INTO schema_migrations(name, applied_at) VALUES (?, ?)`,
-				m.name, db.Clock.Now().UnixMilli()).Error
-		})
-		if err != nil {
+		if err := db.Write(ctx, func(tx *gorm.DB) error { return db.applyStep(tx, m) }); err != nil {
 			return fmt.Errorf("step %s: %w", m.name, err)
 		}
 	}
 	return nil
+}
+
+// applyStep runs m inside tx unless schema_migrations says it already ran
+// (another process may have applied it while this one waited for the lock),
+// and records it.
+func (db *DB) applyStep(tx *gorm.DB, m migration) error {
+	var n int64
+	if err := tx.Raw(`SELECT count(*) FROM schema_migrations WHERE name = ?`, m.name).Scan(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	if err := m.up(tx); err != nil {
+		return err
+	}
+	return tx.Exec(`INSERT INTO schema_migrations(name, applied_at) VALUES (?, ?)`,
+		m.name, db.Clock.Now().UnixMilli()).Error
 }

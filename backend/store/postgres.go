@@ -132,18 +132,7 @@ func migratePostgres(ctx context.Context, db *DB) error {
 			if err := lock(tx); err != nil {
 				return err
 			}
-			var n int64
-			if err := tx.Raw(`SELECT count(*) FROM schema_migrations WHERE name = ?`, m.name).Scan(&n).Error; err != nil {
-				return err
-			}
-			if n > 0 {
-				return nil
-			}
-			if err := m.up(tx); err != nil {
-				return err
-			}
-			return tx.Exec(`INSERT INTO schema_migrations(name, applied_at) VALUES (?, ?)`,
-				m.name, db.Clock.Now().UnixMilli()).Error
+			return db.applyStep(tx, m)
 		})
 		if err != nil {
 			return fmt.Errorf("step %s: %w", m.name, err)
