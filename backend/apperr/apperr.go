@@ -29,7 +29,10 @@ type Error struct {
 	Code    Code   `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
-	// Data carries extra context for the UI (for already_blocked: the current ban).
+	// Data carries extra context for the UI (for already_blocked: the current
+	// ban). Times never appear formatted in Message: it names them as
+	// {placeholders} (e.g. {expiresAt}) whose values are fields of Data, and
+	// the UI fills them in the reader's local time with zone.
 	Data any `json:"data,omitempty"`
 	// Err is the underlying cause, kept for errors.Is/As and logs; never sent.
 	Err error `json:"-"`

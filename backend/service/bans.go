@@ -97,7 +97,7 @@ func (s *Service) ImportBans(ctx context.Context, csvText string) (ImportResult,
 			if e.Code == apperr.CodeUnavailable || e.Code == apperr.CodeInternal {
 				return res, fmt.Errorf("line %d: %w (lines before it were imported)", r.Line, err)
 			}
-			res.Rejected = append(res.Rejected, banscsv.LineError{Line: r.Line, Target: r.Target, Message: e.Message})
+			res.Rejected = append(res.Rejected, banscsv.LineError{Line: r.Line, Target: r.Target, Message: e.Message, Data: e.Data})
 			continue
 		}
 		res.Imported++

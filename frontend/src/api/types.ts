@@ -13,7 +13,7 @@ export interface Info {
 
 export interface ImportResult {
   imported: number
-  rejected: { line: number; target: string; message: string }[]
+  rejected: { line: number; target: string; message: string; data?: unknown }[]
 }
 
 export interface Contact {
