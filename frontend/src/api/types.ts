@@ -119,6 +119,8 @@ export interface ContactDetail {
   ban: Ban | null
   timesBanned: number
   contactsFromIp: number
+  /** Contacts the range ban covers (0 unless ban is a range). */
+  contactsInRange: number
 }
 
 export interface ContactImportReport {
