@@ -44,7 +44,7 @@ test('Unban on a range contact names the range and the contacts it covers', asyn
   const dlg = page.locator('.n-dialog', { hasText: 'whole range' })
   await dlg.waitFor()
   const text = await dlg.innerText()
-  assert.match(text, new RegExp(`Unblock the whole range ${range.replaceAll('.', '\\.')}\\?`))
+  assert.match(text, new RegExp(`Unban the whole range ${range.replaceAll('.', '\\.')}\\?`))
   assert.match(text, new RegExp(`the ${n} ${n === 1 ? 'contact' : 'contacts'} from it`))
   await page.keyboard.press('Escape')
 })
