@@ -191,7 +191,7 @@ func (s *Service) BanIP(ctx context.Context, target, period, notes string) (Ban,
 	if err := checkNotes(notes); err != nil {
 		return Ban{}, err
 	}
-	actor, name := s.actor(), t.String()
+	actor, name := s.actor(ctx), t.String()
 	lo, hi, floor := t.Lo(), t.Hi(), broadestLo(t)
 	var out Ban
 	err = s.write(ctx, "block "+name, func(tx *gorm.DB) error {
@@ -238,7 +238,7 @@ func (s *Service) Renew(ctx context.Context, id int64, period string) (Ban, erro
 	if err != nil {
 		return Ban{}, err
 	}
-	actor := s.actor()
+	actor := s.actor(ctx)
 	var out Ban
 	err = s.write(ctx, fmt.Sprintf("renew ban #%d", id), func(tx *gorm.DB) error {
 		now := s.nowMs()
@@ -290,7 +290,7 @@ func (s *Service) Renew(ctx context.Context, id int64, period string) (Ban, erro
 // Unban removes ban id now. The record is kept (status removed). Unbanning a
 // ban that is already removed changes nothing and reports AlreadyRemoved.
 func (s *Service) Unban(ctx context.Context, id int64) (UnbanResult, error) {
-	actor := s.actor()
+	actor := s.actor(ctx)
 	var out UnbanResult
 	err := s.write(ctx, fmt.Sprintf("unblock ban #%d", id), func(tx *gorm.DB) error {
 		now := s.nowMs()

@@ -16,6 +16,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"banlist/backend/actor"
 	"banlist/backend/apperr"
 	"banlist/backend/store"
 )
@@ -204,7 +205,12 @@ func (s *Service) written() {
 	}
 }
 
-func (s *Service) actor() string {
+// actor names who acts: the actor on ctx when it has a name (an API token,
+// the demo supervisor), else the service's operator.
+func (s *Service) actor(ctx context.Context) string {
+	if a, ok := actor.From(ctx); ok && strings.TrimSpace(a.Name) != "" {
+		return strings.TrimSpace(a.Name)
+	}
 	if s.operator == nil {
 		return UnknownOperator
 	}
