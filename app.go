@@ -186,6 +186,19 @@ func (a *App) CreateDatabase(path string, shared bool) (service.Info, error) {
 	return a.svc.CreateDatabase(a.ctx, path, shared)
 }
 
+// BackupDatabase writes a consistent copy of the open database to a new file.
+func (a *App) BackupDatabase(path string) (service.BackupResult, error) {
+	a.called("BackupDatabase")
+	return a.svc.BackupDatabase(a.ctx, path)
+}
+
+// ChooseBackupFile shows the native save dialog for a backup (desktop only).
+func (a *App) ChooseBackupFile() (string, error) {
+	a.called("ChooseBackupFile")
+	name := "banlist-backup-" + time.Now().Format("2006-01-02") + ".db"
+	return runtime.SaveFileDialog(a.ctx, runtime.SaveDialogOptions{Title: "Back up the database", DefaultFilename: name})
+}
+
 // SetOperator changes the name recorded on this machine's bans.
 func (a *App) SetOperator(name string) (service.Info, error) {
 	a.called("SetOperator")

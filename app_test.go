@@ -21,6 +21,7 @@ func TestEveryBindingHasAnHTTPTwin(t *testing.T) {
 	// Methods that only make sense in a desktop window, and why.
 	desktopOnly := map[string]string{
 		"ChooseDatabaseFile": "a native file dialog; the browser types the path",
+		"ChooseBackupFile":   "a native save dialog; the browser types the path",
 	}
 	for i := 0; i < typ.NumMethod(); i++ {
 		name := typ.Method(i).Name

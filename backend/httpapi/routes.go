@@ -125,6 +125,15 @@ func Routes() []Route {
 			}
 			return s.CreateDatabase(r.Context(), body.Path, body.Shared)
 		}},
+		{Method: "POST", Path: "/api/v1/database/backup", Binding: "BackupDatabase", handle: func(s *service.Service, r *http.Request) (any, error) {
+			var body struct {
+				Path string `json:"path"`
+			}
+			if err := decodeBody(r, &body); err != nil {
+				return nil, err
+			}
+			return s.BackupDatabase(r.Context(), body.Path)
+		}},
 		{Method: "PUT", Path: "/api/v1/operator", Binding: "SetOperator", handle: func(s *service.Service, r *http.Request) (any, error) {
 			var body struct {
 				Name string `json:"name"`

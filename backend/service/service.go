@@ -137,9 +137,7 @@ func (s *Service) Info(ctx context.Context) (Info, error) {
 	if b.db.Shared {
 		info.Mode = "shared"
 	}
-	if st, err := os.Stat(b.db.Path); err == nil {
-		info.Size = st.Size()
-	}
+	info.Size = b.db.FileSize()
 	var err error
 	if info.Contacts, err = b.contacts.Count(ctx); err != nil {
 		return info, err

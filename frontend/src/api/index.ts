@@ -1,6 +1,7 @@
 // Every backend operation the UI uses, each reachable through either door.
 import { invoke, isDesktop } from './transport'
 import type {
+  BackupResult,
   Ban,
   BanEvent,
   BanFilter,
@@ -89,6 +90,13 @@ export const api = {
 
   setOperator: (name: string) =>
     invoke<Info>({ binding: 'SetOperator', args: [name], method: 'PUT', path: '/api/v1/operator', body: { name } }),
+
+  /** A consistent copy of the open database to a new file (0600). */
+  backupDatabase: (path: string) =>
+    invoke<BackupResult>({ binding: 'BackupDatabase', args: [path], method: 'POST', path: '/api/v1/database/backup', body: { path } }),
+
+  /** Desktop only: the native save dialog for a backup. */
+  chooseBackupFile: () => invoke<string>({ binding: 'ChooseBackupFile', args: [], method: 'GET', path: '/api/v1/none' }),
 
   /** Desktop only: the native file dialog. */
   chooseDatabaseFile: (create: boolean) =>

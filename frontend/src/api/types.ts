@@ -130,3 +130,9 @@ export interface ContactImportReport {
   truncated: boolean
   total: number
 }
+
+/** Where Back up now wrote the copy, and its size in bytes. */
+export interface BackupResult {
+  path: string
+  size: number
+}
