@@ -3,9 +3,9 @@ package service_test
 import (
 	"context"
 	"errors"
-	"strconv"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
