@@ -115,6 +115,18 @@ func (a *App) Unban(id int64) (bans.UnbanResult, error) {
 	return a.svc.Unban(a.ctx, id)
 }
 
+// RestoreBan undoes an unban (the Undo of the toast).
+func (a *App) RestoreBan(id int64) (bans.Ban, error) {
+	a.called("RestoreBan")
+	return a.svc.RestoreBan(a.ctx, id)
+}
+
+// EditBanNotes replaces the notes of an active ban.
+func (a *App) EditBanNotes(id int64, notes string) (bans.Ban, error) {
+	a.called("EditBanNotes")
+	return a.svc.EditBanNotes(a.ctx, id, notes)
+}
+
 // ListBlacklist returns one page of bans.
 func (a *App) ListBlacklist(f bans.Filter) (bans.Page, error) {
 	a.called("ListBlacklist")

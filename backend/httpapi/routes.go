@@ -16,6 +16,11 @@ import (
 // Routes lists every API endpoint. Keep it in step with the App methods in
 // app.go: TestEveryBindingHasAnHTTPTwin checks it.
 func Routes() []Route {
+	return append(coreRoutes(), banEditRoutes()...)
+}
+
+// coreRoutes are the routes of the first release.
+func coreRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/api/v1/info", Binding: "Info", handle: func(s *service.Service, r *http.Request) (any, error) {
 			return s.Info(r.Context())

@@ -104,3 +104,13 @@ func (s *Service) ImportBans(ctx context.Context, csvText string) (ImportResult,
 	}
 	return res, nil
 }
+
+// RestoreBan undoes an unban: the same ban, its notes and expiry, active again.
+func (s *Service) RestoreBan(ctx context.Context, id int64) (bans.Ban, error) {
+	return s.cur.Load().bans.Restore(ctx, id)
+}
+
+// EditBanNotes replaces the notes of an active ban (recorded in its history).
+func (s *Service) EditBanNotes(ctx context.Context, id int64, notes string) (bans.Ban, error) {
+	return s.cur.Load().bans.EditNotes(ctx, id, notes)
+}
