@@ -49,6 +49,13 @@ export const api = {
   unban: (id: number) =>
     invoke<UnbanResult>({ binding: 'Unban', args: [id], method: 'DELETE', path: `/api/v1/bans/${id}` }),
 
+  /** Undo of an unban: the same ban, notes and expiry, active again. */
+  restoreBan: (id: number) =>
+    invoke<Ban>({ binding: 'RestoreBan', args: [id], method: 'POST', path: `/api/v1/bans/${id}/restore` }),
+
+  editBanNotes: (id: number, notes: string) =>
+    invoke<Ban>({ binding: 'EditBanNotes', args: [id, notes], method: 'PUT', path: `/api/v1/bans/${id}/notes`, body: { notes } }),
+
   listBlacklist: (f: BanFilter) =>
     invoke<Page<Ban>>({ binding: 'ListBlacklist', args: [f], method: 'GET', path: '/api/v1/bans', query: { ...f } }),
 

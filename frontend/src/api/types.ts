@@ -76,7 +76,7 @@ export interface BanEvent {
   id: number
   banId: number
   target: string
-  kind: 'banned' | 'renewed' | 'unbanned' | 'expired'
+  kind: 'banned' | 'renewed' | 'unbanned' | 'expired' | 'restored' | 'notes_edited'
   actor: string
   at: string
   period: Period | ''
