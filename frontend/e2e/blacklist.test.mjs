@@ -100,7 +100,7 @@ test('bulk remove reports what succeeded and what did not', async () => {
   const report = page.locator(tid('bl-bulk-report'))
   await report.waitFor()
   assert.match(await report.innerText(), /Unbanned 1 of 2/)
-  assert.match(await report.innerText(), /198\.51\.100\.1: already removed by/)
+  assert.match(await report.innerText(), /198\.51\.100\.1: already unbanned by/)
 })
 
 test('export downloads the current filter as CSV', async () => {
