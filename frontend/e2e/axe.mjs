@@ -37,6 +37,10 @@ export async function settled(page) {
 export async function setTheme(page, scheme) {
   await page.emulateMedia({ colorScheme: scheme })
   // Let Naive UI re-render with the new colours.
-  await page.waitForTimeout(50)
+  // Wait until the page has the theme's background (the dark theme loads on demand).
+  await page.waitForFunction((dark) => {
+    const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number)
+    return (r + g + b < 200) === dark
+  }, scheme === 'dark')
   await settled(page)
 }

@@ -50,5 +50,6 @@ test('first report row: one request for the page; time and initial JS reported',
   runs.sort((a, b) => a - b)
   console.log(`# first row: median ${Math.round(runs[1])} ms (runs ${runs.map(Math.round).join(', ')} ms)`)
   console.log(`# initial JS: ${scripts.length} files, ${Math.round(raw / 1024)} KB, ${Math.round(gz / 1024)} KB gzip`)
+  console.log(`# files: ${scripts.map((u) => new URL(u).pathname.replace('/assets/', '')).join(' ')}`)
   assert.ok(scripts.length > 0)
 })
