@@ -14,19 +14,32 @@ GO_FILES       = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' 
 GO_PKGS        = . ./backend/... $(if $(wildcard bench),./bench/...)
 FRONTEND_SRC   = $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: help gen run serve build test test-go test-frontend test-e2e test-desktop test-enforce test-share fuzz bench lint deps deps-apt deps-wails deps-npm clean
+.PHONY: help gen run serve build test test-go test-frontend test-e2e test-desktop test-enforce test-share fuzz bench lint deps deps-apt deps-wails deps-npm deps-tools clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
 
 ## ---- set-up (idempotent; quick when everything is there) ----
-deps: deps-apt deps-wails deps-npm ## install everything the build and the tests need
+deps: deps-tools deps-apt deps-wails deps-npm ## install everything the build and the tests need
+
+NODE_MIN := 20
+deps-tools: ## check that Go (at least go.mod's version) and Node (at least 20) are installed
+	@want=$$(awk '$$1 == "go" { print $$2; exit }' go.mod); \
+	have=$$(go env GOVERSION 2>/dev/null | sed 's/^go//') || have=; \
+	if [ -z "$$have" ]; then echo "Go $$want or newer is needed: https://go.dev/dl/ (not found on PATH)"; exit 1; fi; \
+	if [ "$$(printf '%s\n%s\n' "$$want" "$$have" | sort -V | head -n1)" != "$$want" ]; then \
+	  echo "Go $$want or newer is needed (go.mod); this machine has Go $$have: https://go.dev/dl/"; exit 1; fi
+	@have=$$(node --version 2>/dev/null | sed 's/^v//') || have=; \
+	if [ -z "$$have" ]; then echo "Node.js $(NODE_MIN) or newer is needed: https://nodejs.org/ (not found on PATH)"; exit 1; fi; \
+	if [ "$${have%%.*}" -lt $(NODE_MIN) ]; then echo "Node.js $(NODE_MIN) or newer is needed; this machine has Node $$have"; exit 1; fi
 
 deps-apt: ## Debian packages: GTK/WebKit for the window, Xvfb and ImageMagick for the smoke test, Chromium for browser tests, the CrowdSec firewall bouncer for the enforcement test, PostgreSQL for the Go tests
 	@bash .ci/apt-deps.sh $(APT_PKGS)
 
 deps-wails: ## the pinned Wails CLI
-	@wails version 2>/dev/null | grep -qx '$(WAILS_VERSION)' || { echo "installing wails $(WAILS_VERSION)"; go install github.com/wailsapp/wails/v2/cmd/wails@$(WAILS_VERSION); }
+	@# Captured first: `wails version | grep -q` under pipefail fails with 141 when grep exits early.
+	@v=$$(wails version 2>/dev/null) || v=; \
+	grep -qx '$(WAILS_VERSION)' <<<"$$v" || { echo "installing wails $(WAILS_VERSION)"; go install github.com/wailsapp/wails/v2/cmd/wails@$(WAILS_VERSION); }
 
 deps-npm: frontend/node_modules/.package-lock.json ## frontend packages, exactly as locked
 

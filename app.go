@@ -118,6 +118,18 @@ func (a *App) Unban(id int64) (bans.UnbanResult, error) {
 	return a.svc.Unban(a.ctx, id)
 }
 
+// RestoreBan undoes an unban (the Undo of the toast).
+func (a *App) RestoreBan(id int64) (bans.Ban, error) {
+	a.called("RestoreBan")
+	return a.svc.RestoreBan(a.ctx, id)
+}
+
+// EditBanNotes replaces the notes of an active ban.
+func (a *App) EditBanNotes(id int64, notes string) (bans.Ban, error) {
+	a.called("EditBanNotes")
+	return a.svc.EditBanNotes(a.ctx, id, notes)
+}
+
 // ListBlacklist returns one page of bans.
 func (a *App) ListBlacklist(f bans.Filter) (bans.Page, error) {
 	a.called("ListBlacklist")
@@ -193,6 +205,19 @@ func (a *App) OpenDatabase(path string, shared bool) (service.Info, error) {
 func (a *App) CreateDatabase(path string, shared bool) (service.Info, error) {
 	a.called("CreateDatabase")
 	return a.svc.CreateDatabase(a.ctx, path, shared)
+}
+
+// BackupDatabase writes a consistent copy of the open database to a new file.
+func (a *App) BackupDatabase(path string) (service.BackupResult, error) {
+	a.called("BackupDatabase")
+	return a.svc.BackupDatabase(a.ctx, path)
+}
+
+// ChooseBackupFile shows the native save dialog for a backup (desktop only).
+func (a *App) ChooseBackupFile() (string, error) {
+	a.called("ChooseBackupFile")
+	name := "banlist-backup-" + time.Now().Format("2006-01-02") + ".db"
+	return runtime.SaveFileDialog(a.ctx, runtime.SaveDialogOptions{Title: "Back up the database", DefaultFilename: name})
 }
 
 // SetOperator changes the name recorded on this machine's bans.

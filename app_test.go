@@ -10,6 +10,7 @@ import (
 // desktopOnly lists the methods that only make sense in a desktop window, and why.
 var desktopOnly = map[string]string{
 	"ChooseDatabaseFile": "a native file dialog; the browser types the path",
+	"ChooseBackupFile":   "a native save dialog; the browser types the path",
 }
 
 // Every method the desktop binds must also be reachable over HTTP, so the

@@ -33,9 +33,11 @@ type Error struct {
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
 	// Data carries extra context for the UI (for already_blocked: the current
-	// ban). Times named in Message as {placeholders} travel here as
-	// time.Time values in a map[string]any, so each reader sees them in
-	// their own zone (the UI: local time; Render: UTC).
+	// ban). Times never appear formatted in Message: it names them as
+	// {placeholders} (e.g. {expiresAt}) whose values are in Data (a
+	// map[string]any of time.Time, or a struct such as the ban with that
+	// field), so each reader sees them in their own zone (the UI: local time
+	// with zone; Render: UTC).
 	Data any `json:"data,omitempty"`
 	// Err is the underlying cause, kept for errors.Is/As and logs; never sent.
 	Err error `json:"-"`

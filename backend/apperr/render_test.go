@@ -20,3 +20,17 @@ func TestRenderFillsPlaceholdersInUTC(t *testing.T) {
 		t.Fatal("statuses")
 	}
 }
+
+// A struct in Data (the ban an already_blocked error carries) fills the
+// placeholders named after its JSON fields.
+func TestRenderFillsFromAStruct(t *testing.T) {
+	type ban struct {
+		Target    string    `json:"target"`
+		ExpiresAt time.Time `json:"expiresAt"`
+	}
+	e := &Error{Message: "{target} is blocked until {expiresAt}; {other} stays.",
+		Data: ban{Target: "203.0.113.0/24", ExpiresAt: time.Date(2026, 12, 2, 14, 3, 0, 0, time.FixedZone("CET", 3600))}}
+	if got, want := Render(e), "203.0.113.0/24 is blocked until 2 Dec 2026 13:03 UTC; {other} stays."; got != want {
+		t.Errorf("Render = %q, want %q", got, want)
+	}
+}

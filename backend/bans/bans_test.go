@@ -96,10 +96,10 @@ func TestBanIPAlreadyBlocked(t *testing.T) {
 		cover  Ban
 		parts  []string
 	}{
-		{"203.0.113.7", single, []string{"203.0.113.7 is already blocked by alice until 1 Feb 2026 14:03 UTC", "#1"}},
+		{"203.0.113.7", single, []string{"203.0.113.7 is already blocked by alice until {expiresAt} (ban #1)."}},
 		{"::ffff:203.0.113.7", single, []string{"already blocked by alice"}},
 		{"203.0.113.7/32", single, []string{"already blocked by alice"}},
-		{"10.1.2.0/24", rng, []string{"10.1.2.0/24 is already blocked by alice until 7 Feb 2026"}},
+		{"10.1.2.0/24", rng, []string{"10.1.2.0/24 is already blocked by alice until {expiresAt}"}},
 		{"10.1.2.99", rng, []string{"10.1.2.99 is already blocked as part of the range 10.1.2.0/24", "alice"}},
 		{"10.1.2.128/25", rng, []string{"part of the range 10.1.2.0/24"}},
 		{"10.1.2.255", rng, []string{"range 10.1.2.0/24"}},
@@ -108,6 +108,12 @@ func TestBanIPAlreadyBlocked(t *testing.T) {
 		ae := wantAppErr(t, err, apperr.CodeAlreadyBlocked, "ip", ErrAlreadyBlocked, tc.parts...)
 		if data, ok := ae.Data.(Ban); !ok || data.ID != tc.cover.ID || data.Status != StatusActive || data.CreatedBy != "alice" {
 			t.Errorf("%s: Data = %#v, want ban #%d", tc.target, ae.Data, tc.cover.ID)
+		} else if !data.ExpiresAt.Equal(tc.cover.ExpiresAt) {
+			// The {expiresAt} placeholder is filled from Data, so it must be the cover's expiry.
+			t.Errorf("%s: Data.ExpiresAt = %v, want %v", tc.target, data.ExpiresAt, tc.cover.ExpiresAt)
+		}
+		if strings.Contains(ae.Message, "UTC") || strings.Contains(ae.Message, "2026") {
+			t.Errorf("%s: message embeds a formatted time: %q", tc.target, ae.Message)
 		}
 	}
 	// Neighbours, a range around the single address, and a wider range
@@ -234,7 +240,7 @@ func TestRenewRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := f.svc.Renew(f.ctx, removed.ID, "1d", false)
-	wantAppErr(t, err, apperr.CodeConflict, "", ErrRemoved, "was removed by carol", "block the address again")
+	wantAppErr(t, err, apperr.CodeConflict, "", ErrRemoved, "was removed by carol on {removedAt}", "block the address again")
 
 	_, err = f.svc.Renew(f.ctx, 999, "1d", false)
 	wantAppErr(t, err, apperr.CodeNotFound, "", ErrNotFound, "#999")

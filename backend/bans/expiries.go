@@ -40,7 +40,7 @@ func withExpiries(rows []eventRow, now int64) []Event {
 		out = append(out, seqEvent{Event: r.toEvent(), seq: 2 * r.ID})
 		st.lastID = r.ID
 		switch r.Kind {
-		case EventBanned, EventRenewed:
+		case EventBanned, EventRenewed, EventRestored:
 			st.ends, st.period = r.ExpiresAt, r.Period
 		case EventUnbanned:
 			st.ends = nil

@@ -20,10 +20,12 @@ type ImportLine struct {
 }
 
 // Rejection is a line of a batch import that was not blocked, and why.
+// Message may name times as {placeholders} filled from Data.
 type Rejection struct {
 	Line    int
 	Target  string
 	Message string
+	Data    any
 }
 
 // ImportResult is what a batch import did.
@@ -48,7 +50,8 @@ func (s *Service) Import(ctx context.Context, lines []ImportLine, progress func(
 	var ok []valid
 	var early []Rejection
 	reject := func(l ImportLine, err error) Rejection {
-		return Rejection{Line: l.Line, Target: l.Target, Message: apperr.Render(apperr.From(err))}
+		e := apperr.From(err)
+		return Rejection{Line: l.Line, Target: l.Target, Message: e.Message, Data: e.Data}
 	}
 	for _, l := range lines {
 		t, err := ipaddr.Parse(l.Target)

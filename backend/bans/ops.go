@@ -100,23 +100,21 @@ func (r eventRow) toEvent() Event {
 	}
 }
 
-// timeText formats a moment for messages. The backend does not know the
-// reader's time zone, so it says UTC.
-func timeText(ms int64) string { return msTime(ms).Format("2 Jan 2006 15:04 UTC") }
-
 func notFound(id int64) error {
 	return &apperr.Error{Code: apperr.CodeNotFound, Message: fmt.Sprintf("Ban #%d does not exist.", id), Err: ErrNotFound}
 }
 
-// alreadyBlocked explains which active ban already covers target.
+// alreadyBlocked explains which active ban already covers target. The expiry
+// stays a {expiresAt} placeholder filled from Data (the covering ban): only
+// the reader's screen knows the reader's time zone.
 func alreadyBlocked(target string, cover banRow, now int64) error {
 	var msg string
 	if cover.Target == target {
-		msg = fmt.Sprintf("%s is already blocked by %s until %s (ban #%d).",
-			target, cover.CreatedBy, timeText(cover.ExpiresAt), cover.ID)
+		msg = fmt.Sprintf("%s is already blocked by %s until {expiresAt} (ban #%d).",
+			target, cover.CreatedBy, cover.ID)
 	} else {
-		msg = fmt.Sprintf("%s is already blocked as part of the range %s, blocked by %s until %s (ban #%d).",
-			target, cover.Target, cover.CreatedBy, timeText(cover.ExpiresAt), cover.ID)
+		msg = fmt.Sprintf("%s is already blocked as part of the range %s, blocked by %s until {expiresAt} (ban #%d).",
+			target, cover.Target, cover.CreatedBy, cover.ID)
 	}
 	return &apperr.Error{
 		Code:    apperr.CodeAlreadyBlocked,
@@ -229,8 +227,9 @@ func (s *Service) Renew(ctx context.Context, id int64, period string, allowShort
 		if row.RemovedAt != nil {
 			return &apperr.Error{
 				Code: apperr.CodeConflict,
-				Message: fmt.Sprintf("Ban #%d on %s was removed by %s on %s and cannot be renewed; block the address again instead.",
-					id, row.Target, row.RemovedBy, timeText(*row.RemovedAt)),
+				// {removedAt} is filled from Data in the reader's time zone.
+				Message: fmt.Sprintf("Ban #%d on %s was removed by %s on {removedAt} and cannot be renewed; block the address again instead.",
+					id, row.Target, row.RemovedBy),
 				Data: row.toBan(now),
 				Err:  ErrRemoved,
 			}

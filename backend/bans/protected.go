@@ -26,11 +26,12 @@ func (s *Service) refuseProtected(ctx context.Context, tx *gorm.DB, t ipaddr.Tar
 	}
 	var msg string
 	if p.Target == t.String() {
-		msg = fmt.Sprintf("%s is on the never-ban list%s, added by %s on %s; remove it from Settings → Protected addresses first if it must be blocked.",
-			p.Target, why, p.CreatedBy, timeText(p.CreatedAt))
+		msg = fmt.Sprintf("%s is on the never-ban list%s, added by %s on {addedAt}; remove it from Settings → Protected addresses first if it must be blocked.",
+			p.Target, why, p.CreatedBy)
 	} else {
-		msg = fmt.Sprintf("%s overlaps the never-ban entry %s%s, added by %s on %s; it cannot be blocked.",
-			t.String(), p.Target, why, p.CreatedBy, timeText(p.CreatedAt))
+		msg = fmt.Sprintf("%s overlaps the never-ban entry %s%s, added by %s on {addedAt}; it cannot be blocked.",
+			t.String(), p.Target, why, p.CreatedBy)
 	}
-	return &apperr.Error{Code: apperr.CodeProtected, Field: ipaddr.Field, Message: msg, Err: ErrProtected}
+	return &apperr.Error{Code: apperr.CodeProtected, Field: ipaddr.Field, Message: msg, Err: ErrProtected,
+		Data: map[string]any{"addedAt": msTime(p.CreatedAt)}}
 }

@@ -126,6 +126,8 @@ type LineError struct {
 	Line    int    `json:"line"`
 	Target  string `json:"target"`
 	Message string `json:"message"`
+	// Data fills the message's {placeholders} (see apperr.Error.Data).
+	Data any `json:"data,omitempty"`
 }
 
 // MaxImportBytes and MaxImportRows bound one import.

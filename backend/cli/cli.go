@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"banlist/backend/actor"
 	"banlist/backend/clock"
 	"banlist/backend/demo"
 	"banlist/backend/service"
@@ -130,8 +131,9 @@ func (f *dbFlags) open(ctx context.Context) (*service.Service, error) {
 	}
 	svc := service.New(ctx, db, f.settings)
 	if loaded {
+		demoCtx := actor.With(ctx, actor.Actor{Name: demo.Supervisor, Source: actor.CLI})
 		for _, b := range demo.Blocked() {
-			if _, err := svc.BanIP(ctx, b.IP, b.Period, b.Notes); err != nil {
+			if _, err := svc.BanIP(demoCtx, b.IP, b.Period, b.Notes); err != nil {
 				slog.Warn("demo ban", "ip", b.IP, "err", err)
 			}
 		}

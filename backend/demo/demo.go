@@ -58,6 +58,10 @@ var Abusers = []Abuser{
 	{IP: "192.0.2.99", Name: "Refund Rick", Notes: ""},
 }
 
+// Supervisor is the named demo supervisor the demo bans are credited to, so
+// they never look like the real operator's (or root's) work.
+const Supervisor = "Dana Demo (demo supervisor)"
+
 // Blocked are the demo abusers that a new database starts with blocked, with
 // the period and the supervisor's notes. The first abuser is left unblocked
 // so the Ban flow can be tried on the newest contact.

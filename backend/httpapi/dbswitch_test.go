@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,6 +85,24 @@ func TestDatabaseSwitchIsRecordedInBothFiles(t *testing.T) {
 		if r.Actor != "Dana Supervisor" || r.Source != "browser" || !strings.HasPrefix(r.Remote, "127.0.0.1:") ||
 			r.Target != newPath || !strings.Contains(r.Detail, c.detail) || r.At != storetest.Epoch.UnixMilli() {
 			t.Errorf("%s: record %+v", c.path, r)
+		}
+	}
+}
+
+// Back up now writes a file on the server: off, like a database switch,
+// unless the server allows it.
+func TestBackupFromTheBrowserNeedsTheSwitchFlag(t *testing.T) {
+	dir := t.TempDir()
+	for _, allow := range []bool{false, true} {
+		srv := newSecured(t, httpapi.Options{AllowDatabaseSwitch: allow})
+		target := filepath.Join(dir, fmt.Sprintf("copy-%v.db", allow))
+		code, body := do(t, srv, "POST", "/api/v1/database/backup", fmt.Sprintf(`{"path":%q}`, target), nil)
+		_, statErr := os.Stat(target)
+		if !allow && (code != 403 || !strings.Contains(body, "--allow-database-switch") || statErr == nil) {
+			t.Errorf("without the flag: %d %s, file written: %v", code, body, statErr == nil)
+		}
+		if allow && (code != 200 || statErr != nil) {
+			t.Errorf("with the flag: %d %s, file: %v", code, body, statErr)
 		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 // app.go: TestEveryBindingHasAnHTTPTwin checks it.
 func Routes() []Route {
 	routes := append(coreRoutes(), judgementRoutes()...)
+	routes = append(routes, banEditRoutes()...)
 	return append(routes, bouncerRoutes()...)
 }
 
@@ -135,6 +136,15 @@ func coreRoutes() []Route {
 				return nil, err
 			}
 			return s.CreateDatabase(r.Context(), body.Path, body.Shared)
+		}},
+		{Method: "POST", Path: "/api/v1/database/backup", Role: actor.RoleSupervisor, Binding: "BackupDatabase", handle: func(s *service.Service, r *http.Request) (any, error) {
+			var body struct {
+				Path string `json:"path"`
+			}
+			if err := decodeBody(r, &body); err != nil {
+				return nil, err
+			}
+			return s.BackupDatabase(r.Context(), body.Path)
 		}},
 		{Method: "PUT", Path: "/api/v1/operator", Role: actor.RoleSupervisor, Binding: "SetOperator", handle: func(s *service.Service, r *http.Request) (any, error) {
 			var body struct {

@@ -157,8 +157,24 @@ func (s *Service) ImportBans(ctx context.Context, csvText string) (res ImportRes
 	}
 	res.Imported = out.Imported
 	for _, r := range out.Rejected {
-		res.Rejected = append(res.Rejected, banscsv.LineError{Line: r.Line, Target: r.Target, Message: r.Message})
+		res.Rejected = append(res.Rejected, banscsv.LineError{Line: r.Line, Target: r.Target, Message: r.Message, Data: r.Data})
 	}
 	sort.SliceStable(res.Rejected, func(i, j int) bool { return res.Rejected[i].Line < res.Rejected[j].Line })
 	return res, nil
+}
+
+// RestoreBan undoes an unban: the same ban, its notes and expiry, active again.
+func (s *Service) RestoreBan(ctx context.Context, id int64) (bans.Ban, error) {
+	if err := requireSupervisor(ctx, "undo an unban"); err != nil {
+		return bans.Ban{}, err
+	}
+	return s.cur.Load().bans.Restore(ctx, id)
+}
+
+// EditBanNotes replaces the notes of an active ban (recorded in its history).
+func (s *Service) EditBanNotes(ctx context.Context, id int64, notes string) (bans.Ban, error) {
+	if err := requireSupervisor(ctx, "edit the notes of a block"); err != nil {
+		return bans.Ban{}, err
+	}
+	return s.cur.Load().bans.EditNotes(ctx, id, notes)
 }

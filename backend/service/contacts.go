@@ -9,6 +9,7 @@ import (
 	"banlist/backend/apperr"
 	"banlist/backend/bans"
 	"banlist/backend/contacts"
+	"banlist/backend/ipaddr"
 )
 
 // ContactRow is one report row: the contact and whether its IP is blocked now.
@@ -42,6 +43,9 @@ type ContactDetail struct {
 	TimesBanned int `json:"timesBanned"`
 	// ContactsFromIP counts every contact that came from the same address.
 	ContactsFromIP int64 `json:"contactsFromIp"`
+	// ContactsInRange counts the contacts a range ban covers, so the page
+	// can say what lifting it lets back in; 0 unless Ban is a range.
+	ContactsInRange int64 `json:"contactsInRange"`
 }
 
 // ListContacts returns one page of the contacts report, each row tagged with
@@ -111,6 +115,15 @@ func (s *Service) GetContact(ctx context.Context, id int64) (ContactDetail, erro
 		}
 		if err == nil {
 			d.Ban = &ban
+		}
+	}
+	if d.Ban != nil && d.Ban.IsRange {
+		t, err := ipaddr.Parse(d.Ban.Target)
+		if err != nil {
+			return ContactDetail{}, err
+		}
+		if d.ContactsInRange, err = b.db.CountContactsInRange(ctx, t.Lo(), t.Hi()); err != nil {
+			return ContactDetail{}, apperr.Unavailable("Could not count the contacts in this range.", err)
 		}
 	}
 	return d, nil

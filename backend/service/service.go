@@ -164,9 +164,7 @@ func (s *Service) Info(ctx context.Context) (Info, error) {
 	if b.db.Shared {
 		info.Mode = "shared"
 	}
-	if st, err := os.Stat(b.db.Path); err == nil {
-		info.Size = st.Size()
-	}
+	info.Size = b.db.FileSize()
 	info.FileSystem = b.db.FileSystem()
 	var err error
 	if info.Storage, err = b.db.Mode(ctx); err != nil {

@@ -65,9 +65,9 @@ test('remove asks for confirmation and the row moves to Removed', async () => {
   await page.click(tid('remove-confirm'))
   await rowFor('203.0.113.0/24').waitFor({ state: 'detached' })
   await page.click(tid('bl-status'))
-  await page.click('.n-base-select-option:has-text("Removed")')
+  await page.click('.n-base-select-option:has-text("Unbanned")')
   await page.waitForSelector(tid(`ban-status-${id}`))
-  assert.equal(await page.locator(tid(`ban-status-${id}`)).innerText(), 'Removed')
+  assert.equal(await page.locator(tid(`ban-status-${id}`)).innerText(), 'Unbanned')
 })
 
 test('history drawer lists banned, renewed and unbanned with who and when', async () => {
@@ -99,8 +99,8 @@ test('bulk remove reports what succeeded and what did not', async () => {
   await page.click(tid('remove-confirm'))
   const report = page.locator(tid('bl-bulk-report'))
   await report.waitFor()
-  assert.match(await report.innerText(), /Removed 1 of 2/)
-  assert.match(await report.innerText(), /198\.51\.100\.1: already removed by/)
+  assert.match(await report.innerText(), /Unbanned 1 of 2/)
+  assert.match(await report.innerText(), /198\.51\.100\.1: already unbanned by/)
 })
 
 test('export downloads the current filter as CSV', async () => {

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { apiCall, openBrowser, repoRoot, screenshot, startServer, tid } from './harness.mjs'
 
@@ -137,4 +137,21 @@ test('the operator name is recorded on new bans', async () => {
   const ban = await apiCall(server, 'POST', '/api/v1/bans', { ip: '192.0.2.77', period: '1h', notes: '' })
   assert.equal(ban.body.createdBy, 'Maria Supervisor')
   assert.deepEqual(errors, [])
+})
+
+test('Back up now writes a private copy and never overwrites a file', async () => {
+  await page.goto(`${server.url}/settings/database`)
+  await page.waitForSelector(tid('db-size'))
+  const dest = join(server.dir, `backup-${Date.now()}.db`)
+  await page.fill(`${tid('backup-path')} input`, dest)
+  await page.click(tid('backup-now'))
+  await page.waitForSelector(tid('backup-done'))
+  const st = statSync(dest)
+  assert.equal(st.mode & 0o777, 0o600)
+  assert.match(await page.locator(tid('backup-done')).innerText(), new RegExp(`Backed up to ${dest.replaceAll('.', '\\.')}`))
+  // The same file again is refused next to the field, and left as it was.
+  await page.fill(`${tid('backup-path')} input`, dest)
+  await page.click(tid('backup-now'))
+  await page.locator(`${tid('backup-section')} .n-form-item-feedback:has-text("already exists")`).waitFor()
+  assert.equal(statSync(dest).size, st.size)
 })

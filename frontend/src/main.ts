@@ -1,6 +1,7 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import App from './App.vue'
+import { startA11yFixes } from './a11y'
 import { router } from './router'
 import { startLiveRefresh } from './stores/live'
 
@@ -9,3 +10,4 @@ app.use(createPinia())
 app.use(router)
 app.mount('#app')
 startLiveRefresh()
+startA11yFixes()

@@ -23,3 +23,15 @@ export const router = createRouter({
     { path: '/:pathMatch(.*)*', redirect: '/contacts' },
   ],
 })
+
+/** The window title for a route, naming the screen ("Contact 12 — banlist"). */
+export function titleFor(name: string | symbol | null | undefined, params: Record<string, unknown>): string {
+  const t = String(params.tab || 'blacklist')
+  const tab = t.charAt(0).toUpperCase() + t.slice(1)
+  const screen =
+    name === 'contact' ? `Contact ${params.id}` : name === 'settings' ? `Settings: ${tab}` : 'Contacts report'
+  return `${screen} — banlist`
+}
+router.afterEach((to) => {
+  document.title = titleFor(to.name, to.params)
+})

@@ -46,6 +46,12 @@ export interface AuditPage {
   kinds: string[]
 }
 
+/** Go: banlist/backend/service.BackupResult */
+export interface BackupResult {
+  path: string
+  size: number
+}
+
 /** Go: banlist/backend/bans.Ban */
 export interface Ban {
   id: number
@@ -107,6 +113,7 @@ export interface ContactDetail {
   ban: Ban | null
   timesBanned: number
   contactsFromIp: number
+  contactsInRange: number
 }
 
 /** Go: banlist/backend/service.ContactPage */
@@ -227,6 +234,7 @@ export interface LineError {
   line: number
   target: string
   message: string
+  data?: unknown
 }
 
 /** Go: banlist/backend/service.LockRecovery */
@@ -339,13 +347,16 @@ export interface Bindings {
   AddBouncer(name: string): Promise<NewBouncer>
   AddProtected(target: string, notes: string): Promise<AddProtectedResult>
   AddToken(name: string, role: string): Promise<NewToken>
+  BackupDatabase(path: string): Promise<BackupResult>
   BanHistory(target: string): Promise<Event[]>
   BanIP(target: string, period: string, notes: string): Promise<Ban>
   Check(ip: string): Promise<CheckResult>
+  ChooseBackupFile(): Promise<string>
   ChooseDatabaseFile(create: boolean): Promise<string>
   CreateDatabase(path: string, shared: boolean): Promise<Info>
   DeleteBouncer(name: string): Promise<void>
   DeleteToken(name: string): Promise<Token>
+  EditBanNotes(id: number, notes: string): Promise<Ban>
   ExportAudit(f: Partial<AuditFilter>): Promise<ExportResult>
   ExportBans(f: Partial<Filter>): Promise<ExportResult>
   GetBan(id: number): Promise<Ban>
@@ -364,6 +375,7 @@ export interface Bindings {
   OpenDatabase(path: string, shared: boolean): Promise<Info>
   RemoveProtected(id: number): Promise<ProtectedEntry>
   Renew(id: number, period: string, allowShorten: boolean): Promise<Ban>
+  RestoreBan(id: number): Promise<Ban>
   SetOperator(name: string): Promise<Info>
   SuggestBan(ip: string): Promise<Suggestion>
   Unban(id: number): Promise<UnbanResult>
@@ -374,12 +386,14 @@ export const routes = {
   AddBouncer: { method: 'POST', path: '/api/v1/bouncers' },
   AddProtected: { method: 'POST', path: '/api/v1/protected' },
   AddToken: { method: 'POST', path: '/api/v1/tokens' },
+  BackupDatabase: { method: 'POST', path: '/api/v1/database/backup' },
   BanHistory: { method: 'GET', path: '/api/v1/history' },
   BanIP: { method: 'POST', path: '/api/v1/bans' },
   Check: { method: 'GET', path: '/api/v1/check' },
   CreateDatabase: { method: 'POST', path: '/api/v1/database/create' },
   DeleteBouncer: { method: 'DELETE', path: '/api/v1/bouncers/{name}' },
   DeleteToken: { method: 'DELETE', path: '/api/v1/tokens/{name}' },
+  EditBanNotes: { method: 'PUT', path: '/api/v1/bans/{id}/notes' },
   ExportAudit: { method: 'GET', path: '/api/v1/audit/export' },
   ExportBans: { method: 'GET', path: '/api/v1/bans/export' },
   GetBan: { method: 'GET', path: '/api/v1/bans/{id}' },
@@ -398,6 +412,7 @@ export const routes = {
   OpenDatabase: { method: 'POST', path: '/api/v1/database/open' },
   RemoveProtected: { method: 'DELETE', path: '/api/v1/protected/{id}' },
   Renew: { method: 'POST', path: '/api/v1/bans/{id}/renew' },
+  RestoreBan: { method: 'POST', path: '/api/v1/bans/{id}/restore' },
   SetOperator: { method: 'PUT', path: '/api/v1/operator' },
   SuggestBan: { method: 'GET', path: '/api/v1/suggest' },
   Unban: { method: 'DELETE', path: '/api/v1/bans/{id}' },

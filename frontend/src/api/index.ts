@@ -35,6 +35,13 @@ export const api = {
   unban: (id: number) =>
     invoke({ binding: 'Unban', args: [id], method: 'DELETE', path: `/api/v1/bans/${id}` }),
 
+  /** Undo of an unban: the same ban, notes and expiry, active again. */
+  restoreBan: (id: number) =>
+    invoke({ binding: 'RestoreBan', args: [id], method: 'POST', path: `/api/v1/bans/${id}/restore` }),
+
+  editBanNotes: (id: number, notes: string) =>
+    invoke({ binding: 'EditBanNotes', args: [id, notes], method: 'PUT', path: `/api/v1/bans/${id}/notes`, body: { notes } }),
+
   listBlacklist: (f: BanFilter) =>
     invoke({ binding: 'ListBlacklist', args: [f], method: 'GET', path: '/api/v1/bans', query: { ...f } }),
 
@@ -79,6 +86,13 @@ export const api = {
 
   setOperator: (name: string) =>
     invoke({ binding: 'SetOperator', args: [name], method: 'PUT', path: '/api/v1/operator', body: { name } }),
+
+  /** A consistent copy of the open database to a new file (0600). */
+  backupDatabase: (path: string) =>
+    invoke({ binding: 'BackupDatabase', args: [path], method: 'POST', path: '/api/v1/database/backup', body: { path } }),
+
+  /** Desktop only: the native save dialog for a backup. */
+  chooseBackupFile: () => invoke({ binding: 'ChooseBackupFile', args: [], method: 'GET', path: '/api/v1/none' }),
 
   /** Desktop only: the native file dialog. */
   chooseDatabaseFile: (create: boolean) =>

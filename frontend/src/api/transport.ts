@@ -1,16 +1,24 @@
 // One bundle, two transports: inside the desktop app Wails injects
 // window.go.main.App with the bound Go methods; in a browser (banlist serve)
 // the same operations are HTTP calls to /api/v1. Callers never know which.
+import { formatMessage } from '../utils/time'
 
 import type { Binding, Bindings, routes } from './generated'
 
-/** An error from the backend, in the shape both doors send: {code, message, field}. */
+/**
+ * An error from the backend, in the shape both doors send: {code, message,
+ * field, data}. The server writes times as {placeholders} in the message and
+ * their values in data; message here is filled in the viewer's local time.
+ */
 export class ApiError extends Error {
   readonly code: string
   readonly field: string
   readonly data: unknown
+  /** The message as the server sent it, placeholders unfilled. */
+  readonly template: string
   constructor(code: string, message: string, field = '', data: unknown = undefined) {
-    super(message)
+    super(formatMessage(message, data))
+    this.template = message
     this.name = 'ApiError'
     this.code = code
     this.field = field

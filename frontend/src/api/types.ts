@@ -5,6 +5,7 @@ import type * as G from './generated'
 
 export type {
   AddProtectedResult,
+  BackupResult,
   AuditEvent,
   AuditPage,
   Ban,

@@ -41,7 +41,7 @@ describe('BanState', () => {
     expect(expired.text()).toContain('expired 1 d ago')
     expect(expired.find('[data-testid="times-banned"]').text()).toContain('2 times')
     const removed = render({ ...base, status: 'removed', removedAt: '2026-11-25T11:00:00Z', removedBy: 'Joe' })
-    expect(removed.text()).toContain('unblocked by Joe 1 h ago')
+    expect(removed.text()).toContain('unbanned by Joe 1 h ago')
     expect(removed.find('[data-testid="blocked-tag"]').exists()).toBe(false)
   })
   it('shows Not blocked and no history line for a never-banned address', () => {

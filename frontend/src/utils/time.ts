@@ -1,20 +1,50 @@
-// Times arrive as UTC ISO strings; the UI always shows the viewer's local time.
+// Times arrive as UTC ISO strings; the UI always shows the viewer's local time
+// with its zone, in one format on every screen: "2 Dec 2026, 14:03 CET" (the
+// year only when it is not this year).
 
-const dateTime = new Intl.DateTimeFormat(undefined, {
-  weekday: 'short',
-  day: '2-digit',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-})
+type TimeInput = string | Date | undefined | null
 
-/** "Tue, 25 Nov 2026, 14:03" in the viewer's time zone. */
-export function formatLocal(iso: string | Date | undefined | null): string {
-  if (!iso) return '—'
-  const d = typeof iso === 'string' ? new Date(iso) : iso
-  return Number.isNaN(d.getTime()) ? '—' : dateTime.format(d)
+function toDate(t: TimeInput): Date | null {
+  if (!t) return null
+  const d = typeof t === 'string' ? new Date(t) : t
+  return Number.isNaN(d.getTime()) ? null : d
 }
+
+const formatters = new Map<string, Intl.DateTimeFormat>()
+function formatter(timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = timeZone ?? ''
+  let f = formatters.get(key)
+  if (!f) {
+    // en-GB for the order "2 Dec 2026, 14:03" that matches the English UI;
+    // the zone is the local abbreviation where one exists, else a GMT offset.
+    f = new Intl.DateTimeFormat('en-GB', {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+      timeZone,
+    })
+    formatters.set(key, f)
+  }
+  return f
+}
+
+/**
+ * "2 Dec 2026, 14:03 CET" in the viewer's zone (or timeZone, for tests); the
+ * year is left out when it is the current year. A missing or invalid time is "—".
+ */
+export function formatTime(t: TimeInput, now: Date = new Date(), timeZone?: string): string {
+  const d = toDate(t)
+  if (!d) return '—'
+  const parts = Object.fromEntries(formatter(timeZone).formatToParts(d).map((p) => [p.type, p.value]))
+  const thisYear = Object.fromEntries(formatter(timeZone).formatToParts(now).map((p) => [p.type, p.value])).year
+  const date = parts.year === thisYear ? `${parts.day} ${parts.month}` : `${parts.day} ${parts.month} ${parts.year}`
+  return `${date}, ${parts.hour}:${parts.minute} ${parts.timeZoneName}`
+}
+
 
 /** "in 3 h", "5 d ago", relative to now. */
 export function relative(iso: string | Date, now: Date = new Date()): string {
@@ -46,52 +76,29 @@ export function formatDuration(sec: number): string {
   return m > 0 ? `${m} min ${s} s` : `${s} s`
 }
 
-const short = new Intl.DateTimeFormat(undefined, {
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-})
-
-/** "Wed, Dec 2, 07:27 PM" (no year) for dense tables, in the viewer's zone. */
-export function formatShort(iso: string | Date | undefined | null): string {
-  if (!iso) return '—'
-  const d = typeof iso === 'string' ? new Date(iso) : iso
-  return Number.isNaN(d.getTime()) ? '—' : short.format(d)
-}
-
-const zoned = new Intl.DateTimeFormat(undefined, {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZoneName: 'short',
-})
-
-/** "2 Dec 2026, 14:03 CET": the viewer's local time with its zone, for messages. */
-export function formatZoned(iso: string | Date | undefined | null): string {
-  if (!iso) return '—'
-  const d = typeof iso === 'string' ? new Date(iso) : iso
-  return Number.isNaN(d.getTime()) ? '—' : zoned.format(d)
-}
-
-const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
+const isoTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/
 
 /**
- * Fills the {name} placeholders of a server message from its data: times
- * (RFC 3339 strings) in the viewer's local time with its zone, anything else
- * as text. Server messages carry times as data so that each reader sees
- * their own zone. Unknown names stay as they are.
+ * Fills the {name} placeholders of a server message from its data. Times
+ * (ISO strings) become local time with zone, so the backend never formats a
+ * time for a reader whose zone it does not know. Unknown names stay as typed.
+ */
+export function formatMessage(template: string, data: unknown, now: Date = new Date(), timeZone?: string): string {
+  if (!data || typeof data !== 'object') return template
+  const values = data as Record<string, unknown>
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const v = values[name]
+    if (v === undefined || v === null || typeof v === 'object') return whole
+    if (typeof v === 'string' && isoTime.test(v)) return formatTime(v, now, timeZone)
+    return String(v)
+  })
+}
+
+/**
+ * A server message with its {placeholders} filled (see formatMessage). An
+ * ApiError's message is already filled; this serves messages that arrive
+ * inside other answers (import rejections).
  */
 export function formatApiMessage(message: string, data?: unknown): string {
-  if (!data || typeof data !== 'object') return message
-  const values = data as Record<string, unknown>
-  return message.replace(/\{([A-Za-z][A-Za-z0-9_]*)\}/g, (whole, name: string) => {
-    if (!(name in values)) return whole
-    const v = values[name]
-    if (typeof v === 'string' && isoTime.test(v)) return formatZoned(v)
-    return typeof v === 'string' || typeof v === 'number' ? String(v) : whole
-  })
+  return formatMessage(message, data)
 }

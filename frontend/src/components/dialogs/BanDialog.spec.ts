@@ -91,7 +91,7 @@ describe('BanDialog', () => {
     ta.value = '😀'.repeat(1000) // 2000 UTF-16 units, 1000 characters
     ta.dispatchEvent(new Event('input'))
     await nextTick()
-    expect(q('ban-notes')!.textContent).toContain('1000 / 1000')
+    expect(q('ban-notes-count')!.textContent).toContain('1000 / 1000')
     q('ban-submit')!.click()
     await flushPromises()
     expect(calls.map((c) => c.method)).toEqual(['BanIP'])

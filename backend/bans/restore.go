@@ -1,0 +1,108 @@
+package bans
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"banlist/backend/apperr"
+	"banlist/backend/ipaddr"
+)
+
+// Event kinds written by Restore and EditNotes.
+const (
+	EventRestored    = "restored"     // an unban undone: the same ban, its notes and expiry
+	EventNotesEdited = "notes_edited" // the notes of an active ban changed (the event holds the new text)
+)
+
+// Restore undoes the unban of ban id: the same record becomes active again
+// with its notes and original expiry, and the history records "restored".
+// It refuses a ban that is not removed, one whose expiry has passed meanwhile
+// (block the address again instead), and one whose target another active ban
+// now covers (CodeAlreadyBlocked).
+func (s *Service) Restore(ctx context.Context, id int64) (Ban, error) {
+	actor, source := s.actor(ctx)
+	var out Ban
+	err := s.write(ctx, fmt.Sprintf("restore ban #%d", id), func(tx *gorm.DB) error {
+		now := s.nowMs()
+		row, err := findRow(tx, id)
+		if err != nil {
+			return err
+		}
+		if row.RemovedAt == nil {
+			return &apperr.Error{Code: apperr.CodeConflict, Message: fmt.Sprintf("Ban #%d on %s is not unbanned; there is nothing to undo.", id, row.Target), Data: row.toBan(now)}
+		}
+		if row.ExpiresAt <= now {
+			return &apperr.Error{Code: apperr.CodeConflict,
+				Message: fmt.Sprintf("Ban #%d on %s would have ended at {expiresAt}; block the address again instead.", id, row.Target),
+				Data:    row.toBan(now)}
+		}
+		t, err := ipaddr.Parse(row.Target)
+		if err != nil {
+			return err
+		}
+		hi := t.Hi()
+		var cover banRow
+		res := tx.Raw(`SELECT `+banCols+` FROM bans
+			WHERE removed_at IS NULL AND lo IN ? AND hi >= ? AND +expires_at > ? AND id <> ?
+			ORDER BY expires_at DESC, id DESC LIMIT 1`, coverLos(t), hi[:], now, id).Scan(&cover)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected > 0 {
+			return alreadyBlocked(row.Target, cover, now)
+		}
+		if err := tx.Exec(`UPDATE bans SET removed_at = NULL, removed_by = '' WHERE id = ?`, id).Error; err != nil {
+			return err
+		}
+		row.RemovedAt, row.RemovedBy = nil, ""
+		if err := insertEvent(tx, eventRow{
+			BanID: id, Target: row.Target, Kind: EventRestored, Actor: actor, At: now,
+			Period: row.Period, Notes: row.Notes, ExpiresAt: &row.ExpiresAt, Source: source,
+		}); err != nil {
+			return err
+		}
+		out = row.toBan(now)
+		return nil
+	})
+	return out, err
+}
+
+// EditNotes replaces the notes of active ban id and records the new text in
+// its history. Removed and expired bans keep the notes they ended with.
+func (s *Service) EditNotes(ctx context.Context, id int64, notes string) (Ban, error) {
+	if err := checkNotes(notes); err != nil {
+		return Ban{}, err
+	}
+	actor, source := s.actor(ctx)
+	var out Ban
+	err := s.write(ctx, fmt.Sprintf("edit the notes of ban #%d", id), func(tx *gorm.DB) error {
+		now := s.nowMs()
+		row, err := findRow(tx, id)
+		if err != nil {
+			return err
+		}
+		if row.RemovedAt != nil || row.ExpiresAt <= now {
+			return &apperr.Error{Code: apperr.CodeConflict, Field: "notes",
+				Message: fmt.Sprintf("Ban #%d on %s is no longer active; its notes stay as they were.", id, row.Target),
+				Data:    row.toBan(now)}
+		}
+		if row.Notes == notes {
+			out = row.toBan(now)
+			return nil
+		}
+		if err := tx.Exec(`UPDATE bans SET notes = ? WHERE id = ?`, notes, id).Error; err != nil {
+			return err
+		}
+		row.Notes = notes
+		if err := insertEvent(tx, eventRow{
+			BanID: id, Target: row.Target, Kind: EventNotesEdited, Actor: actor, At: now, Period: row.Period, Notes: notes, Source: source,
+		}); err != nil {
+			return err
+		}
+		out = row.toBan(now)
+		return nil
+	})
+	return out, err
+}
