@@ -127,7 +127,7 @@ describe('BanDialog', () => {
     await flushPromises()
     expect(show.value).toBe(true)
     expect(document.body.textContent).toContain('203.0.113.45 is already blocked.')
-    expect(q('ban-existing')!.textContent).toMatch(/203\.0\.113\.45 is blocked by Maria until .*2026.*\(ban #3\)/)
+    expect(q('ban-existing')!.textContent).toMatch(/203\.0\.113\.45 is blocked by Maria until \d+ \w+( \d{4})?, \d\d:\d\d \S+ \(ban #3\)/)
     expect(q('ban-already-blocked')).not.toBeNull()
     q('ban-renew-instead')!.click()
     await flushPromises()
