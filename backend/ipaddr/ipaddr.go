@@ -120,6 +120,34 @@ func Parse(input string) (Target, error) {
 	return t, nil
 }
 
+// The broadest ranges the never-ban list takes. Protecting a wide range
+// blocks nobody, so it may be far broader than a ban (a carrier's NAT pool,
+// 100.64.0.0/10, is a /10), but not so broad that it quietly protects most of
+// the Internet.
+const (
+	ProtectMinBitsIPv4 = 8
+	ProtectMinBitsIPv6 = 16
+)
+
+// ParseProtected reads an address or range for the never-ban list: as Parse,
+// but ranges may be as broad as /8 (IPv4) or /16 (IPv6).
+func ParseProtected(input string) (Target, error) {
+	t, err := parse(input)
+	if err != nil || !t.IsRange {
+		return t, err
+	}
+	minBits := ProtectMinBitsIPv6
+	if t.Prefix.Addr().Is4() {
+		minBits = ProtectMinBitsIPv4
+	}
+	if t.Prefix.Bits() < minBits {
+		return Target{}, fail(ErrRangeTooBroad, fmt.Sprintf(
+			"%s covers %s addresses; a protected range may be at most /%d for IPv4 or /%d for IPv6",
+			quote(t.String()), countText(t.Prefix), ProtectMinBitsIPv4, ProtectMinBitsIPv6))
+	}
+	return t, nil
+}
+
 // ParseIP reads exactly one address (a /32 or /128 is accepted as the address
 // itself) and returns it unmapped, without zone. Errors are as for Parse, plus
 // ErrNotSingle for a range.

@@ -256,3 +256,20 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// The never-ban list takes ranges far broader than a ban may be, within limits.
+func TestParseProtected(t *testing.T) {
+	for _, ok := range []string{"100.64.0.0/10", "10.0.0.0/8", "2001:db8::/16", "192.0.2.7"} {
+		if _, err := ParseProtected(ok); err != nil {
+			t.Errorf("ParseProtected(%q): %v", ok, err)
+		}
+		if _, err := Parse(ok); ok == "100.64.0.0/10" && err == nil {
+			t.Errorf("Parse(%q) accepts a /10 ban", ok)
+		}
+	}
+	for _, bad := range []string{"0.0.0.0/0", "96.0.0.0/4", "2000::/8", "not an ip"} {
+		if _, err := ParseProtected(bad); err == nil {
+			t.Errorf("ParseProtected(%q) accepted", bad)
+		}
+	}
+}

@@ -61,7 +61,7 @@ func (s *Service) AddProtected(ctx context.Context, target, notes string) (AddPr
 	if err := requireSupervisor(ctx, "change the never-ban list"); err != nil {
 		return AddProtectedResult{}, err
 	}
-	t, err := ipaddr.Parse(target)
+	t, err := ipaddr.ParseProtected(target)
 	if err != nil {
 		return AddProtectedResult{}, err
 	}

@@ -180,3 +180,20 @@ func TestAgentTokenMayBanBrieflyAndNothingMore(t *testing.T) {
 		t.Fatalf("history: %v %+v", err, hist)
 	}
 }
+
+// A carrier's whole NAT pool (a /10, broader than any ban may be) can be
+// protected, and then covers every address in it.
+func TestABroadRangeCanBeProtected(t *testing.T) {
+	svc, _, _ := fresh(t)
+	ctx := context.Background()
+	if _, err := svc.AddProtected(ctx, "100.64.0.0/10", "Carrier-grade NAT of our mobile partner"); err != nil {
+		t.Fatalf("protect a /10: %v", err)
+	}
+	_, err := svc.BanIP(ctx, "100.100.1.2", "1d", "")
+	wantCode(t, err, apperr.CodeProtected, "100.64.0.0/10")
+	if _, err := svc.BanIP(ctx, "100.128.0.1", "1d", ""); err != nil {
+		t.Fatalf("an address just outside the /10 is refused: %v", err)
+	}
+	_, err = svc.AddProtected(ctx, "0.0.0.0/0", "")
+	wantCode(t, err, apperr.CodeInvalid, "at most /8")
+}
