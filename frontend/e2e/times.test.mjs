@@ -60,11 +60,15 @@ test('already blocked: the server message is shown in local time with zone, neve
     await page2.click(tid('bl-add'))
     await page2.locator(`${tid('ban-ip')} input`).fill('198.51.100.9')
     await page2.click(tid('ban-submit'))
+    // The field says it is blocked; the notice beside it names the ban and
+    // its end in the viewer's zone.
     const feedback = page2.locator(`${tid('ban-dialog')} .n-form-item-feedback:has-text("is already blocked")`)
     await feedback.waitFor()
-    const text = await feedback.innerText()
+    const existing = page2.locator(tid('ban-existing'))
+    await existing.waitFor()
+    const text = (await feedback.innerText()) + ' ' + (await existing.innerText())
     assert.doesNotMatch(text, /\{|UTC/)
-    assert.match(text, /until \d{1,2} [A-Z][a-z]{2}, \d\d:\d\d GMT\+5:30 \(ban #\d+\)/)
+    assert.match(text, /until \d{1,2} [A-Z][a-z]{2}, \d\d:\d\d GMT\+5:30\s+\(ban #\d+\)/)
   } finally {
     await page2.close()
   }
