@@ -231,8 +231,18 @@ func TestTwoMachinesOnAShareLoseNothing(t *testing.T) {
 		LockRecovery *struct{ Detail string } `json:"lockRecovery"`
 	}
 	a2.Call("GET", "/api/v1/info", nil, &recovery)
-	if heldByA && (recovery.LockRecovery == nil || !strings.Contains(recovery.LockRecovery.Detail, "process "+pidA)) {
-		t.Errorf("A was killed holding the lock, but Info reports no recovery of its lock: %+v", recovery.LockRecovery)
+	// A's owner file was read just before the kill; A may have moved on to a
+	// read or the next transaction's first step in between, when the lock
+	// names no owner. Either way the lock it left must have been recovered.
+	if heldByA && lockLeft == nil {
+		switch {
+		case recovery.LockRecovery == nil:
+			t.Errorf("A was killed holding the lock, but Info reports no recovery of its lock")
+		case !strings.Contains(recovery.LockRecovery.Detail, "process "+pidA) && !strings.Contains(recovery.LockRecovery.Detail, "an unknown process"):
+			t.Errorf("the recovery names another holder than A (pid %s): %s", pidA, recovery.LockRecovery.Detail)
+		default:
+			t.Logf("recovery reported: %s", recovery.LockRecovery.Detail)
+		}
 	}
 	a2.Stop()
 	b.Stop()
