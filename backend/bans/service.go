@@ -74,7 +74,7 @@ func New(db *store.DB, operator func() string) *Service {
 		born:        time.Now(),
 		kick:        make(chan struct{}, 1),
 		subs:        map[int]*subscriber{},
-		retryPolicy: store.DefaultRetry,
+		retryPolicy: db.RetryPolicy(store.DefaultRetry),
 	}
 	s.lastPoll.Store(-int64(time.Hour))
 	return s

@@ -80,6 +80,15 @@ func kindOf(err error) error {
 	return nil
 }
 
+// isCantOpen reports SQLite's "unable to open database file" (SQLITE_CANTOPEN).
+func isCantOpen(err error) bool {
+	var coded interface{ Code() int }
+	if errors.As(err, &coded) {
+		return coded.Code()&0xff == sqliteCantOpen
+	}
+	return err != nil && strings.Contains(err.Error(), "unable to open database file")
+}
+
 // IsBusy reports whether err is SQLite's "locked/busy" or PostgreSQL's
 // serialization failure or deadlock, which are worth retrying.
 func IsBusy(err error) bool { return errors.Is(Classify(err), ErrBusy) }

@@ -17,6 +17,9 @@ type RetryPolicy struct {
 	Attempts        int
 	Budget          time.Duration
 	First, MaxDelay time.Duration
+	// Retryable says which errors are worth another attempt; nil means
+	// IsBusy. DB.RetryPolicy adds the shared file's transient open failures.
+	Retryable func(error) bool
 }
 
 // DefaultRetry suits a handful of supervisors on one shared file. Each
@@ -31,9 +34,13 @@ var DefaultRetry = RetryPolicy{Attempts: 10, Budget: 15 * time.Second, First: 25
 func Retry(ctx context.Context, p RetryPolicy, fn func() error) error {
 	start := time.Now()
 	delay := p.First
+	retryable := p.Retryable
+	if retryable == nil {
+		retryable = IsBusy
+	}
 	for attempt := 1; ; attempt++ {
 		err := fn()
-		if err == nil || !IsBusy(err) || attempt >= p.Attempts {
+		if err == nil || !retryable(err) || attempt >= p.Attempts {
 			return err
 		}
 		wait := delay/2 + rand.N(delay/2+1)
@@ -54,7 +61,7 @@ func Retry(ctx context.Context, p RetryPolicy, fn func() error) error {
 // Write runs fn in one write transaction (WriteTx), retrying the whole
 // transaction with DefaultRetry while the database is busy.
 func (db *DB) Write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return Retry(ctx, DefaultRetry, func() error { return db.WriteTx(ctx, fn) })
+	return Retry(ctx, db.RetryPolicy(DefaultRetry), func() error { return db.WriteTx(ctx, fn) })
 }
 
 // WriteTx runs fn between BEGIN and COMMIT on one pinned connection. On
@@ -100,4 +107,15 @@ func rollback(ctx context.Context, pinned *gorm.DB) {
 	if conn, ok := pinned.Statement.ConnPool.(*sql.Conn); ok {
 		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 	}
+}
+
+// RetryPolicy returns p for this database: on a shared file it also retries
+// SQLITE_CANTOPEN, which a network share answers for a moment while another
+// machine rolls back a hot journal or breaks a stale lock (the file opened
+// fine before, so the share is there). Everything else as IsBusy.
+func (db *DB) RetryPolicy(p RetryPolicy) RetryPolicy {
+	if db.Shared {
+		p.Retryable = func(err error) bool { return IsBusy(err) || isCantOpen(err) }
+	}
+	return p
 }
