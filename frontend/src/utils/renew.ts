@@ -3,7 +3,6 @@
 // and the renewal is sent again with allowShorten only after they confirm.
 import type { useDialog } from 'naive-ui'
 import { api, ApiError, type Ban, type Period } from '../api'
-import { formatApiMessage } from './time'
 
 type DialogApiInjection = ReturnType<typeof useDialog>
 
@@ -15,7 +14,7 @@ export function confirmShorten(dialog: DialogApiInjection, err: ApiError): Promi
   return new Promise((resolve) => {
     dialog.warning({
       title: 'Shorten the block?',
-      content: `${formatApiMessage(err.message, err.data)} The new end is earlier than the current one.`,
+      content: `${err.message} The new end is earlier than the current one.`,
       positiveText: 'Shorten it',
       negativeText: 'Keep the longer block',
       positiveButtonProps: { 'data-testid': 'shorten-confirm' } as Record<string, string>,

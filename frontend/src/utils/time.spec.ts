@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../api/transport'
-import { formatApiMessage, formatDuration, formatMessage, formatTime, relative } from './time'
+import { formatDuration, formatMessage, formatTime, relative } from './time'
 
 describe('relative', () => {
   const now = new Date('2026-11-25T12:00:00Z')
@@ -62,9 +62,9 @@ describe('formatDuration', () => {
   })
 })
 
-describe('formatApiMessage', () => {
+describe('formatMessage with a server error', () => {
   it('fills times from data in the local zone and other values as text', () => {
-    const msg = formatApiMessage('This shortens the block on {target} from {current} to {proposed}.', {
+    const msg = formatMessage('This shortens the block on {target} from {current} to {proposed}.', {
       target: '203.0.113.0/24',
       current: '2026-12-08T10:00:00Z',
       proposed: '2026-12-01T11:00:00Z',
@@ -75,7 +75,7 @@ describe('formatApiMessage', () => {
     expect(msg).not.toMatch(/[{}]/)
   })
   it('leaves unknown placeholders and messages without data alone', () => {
-    expect(formatApiMessage('From {current}.', { other: 1 })).toBe('From {current}.')
-    expect(formatApiMessage('Plain {x}.')).toBe('Plain {x}.')
+    expect(formatMessage('From {current}.', { other: 1 })).toBe('From {current}.')
+    expect(formatMessage('Plain {x}.', undefined)).toBe('Plain {x}.')
   })
 })

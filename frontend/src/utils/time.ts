@@ -94,11 +94,3 @@ export function formatMessage(template: string, data: unknown, now: Date = new D
   })
 }
 
-/**
- * A server message with its {placeholders} filled (see formatMessage). An
- * ApiError's message is already filled; this serves messages that arrive
- * inside other answers (import rejections).
- */
-export function formatApiMessage(message: string, data?: unknown): string {
-  return formatMessage(message, data)
-}
