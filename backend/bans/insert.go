@@ -14,16 +14,11 @@ import (
 func insertBan(tx *gorm.DB, t ipaddr.Target, p Period, notes, actor, source string, now int64) (Ban, error) {
 	name := t.String()
 	lo, hi := t.Lo(), t.Hi()
-	var cover banRow
-	res := tx.Raw(`SELECT `+banCols+` FROM bans
-		WHERE removed_at IS NULL AND lo IN ? AND hi >= ? AND +expires_at > ?
-		ORDER BY target = ? DESC, expires_at DESC, id DESC LIMIT 1`,
-		coverLos(t), hi[:], now, name).Scan(&cover)
-	if res.Error != nil {
-		return Ban{}, res.Error
-	}
-	if res.RowsAffected > 0 {
-		return Ban{}, alreadyBlocked(name, cover, now)
+	if cover, found, err := coveringBan(tx, t, now, 0); err != nil || found {
+		if err == nil {
+			err = alreadyBlocked(name, cover, now)
+		}
+		return Ban{}, err
 	}
 	row := banRow{
 		Target: name, IsRange: t.IsRange, Period: string(p), Notes: notes,
@@ -42,6 +37,19 @@ func insertBan(tx *gorm.DB, t ipaddr.Target, p Period, notes, actor, source stri
 		return Ban{}, err
 	}
 	return row.toBan(now), nil
+}
+
+// coveringBan finds the ban active at now on t or on a range containing it,
+// other than ban except (0 for none): one on t itself first, then the one
+// that lasts longest.
+func coveringBan(tx *gorm.DB, t ipaddr.Target, now, except int64) (banRow, bool, error) {
+	hi := t.Hi()
+	var cover banRow
+	res := tx.Raw(`SELECT `+banCols+` FROM bans
+		WHERE removed_at IS NULL AND lo IN ? AND hi >= ? AND +expires_at > ? AND id <> ?
+		ORDER BY target = ? DESC, expires_at DESC, id DESC LIMIT 1`,
+		coverLos(t), hi[:], now, except, t.String()).Scan(&cover)
+	return cover, res.RowsAffected > 0, res.Error
 }
 
 // coverLos lists the first addresses a ban covering t can have: a ban is a

@@ -42,16 +42,11 @@ func (s *Service) Restore(ctx context.Context, id int64) (Ban, error) {
 		if err != nil {
 			return err
 		}
-		hi := t.Hi()
-		var cover banRow
-		res := tx.Raw(`SELECT `+banCols+` FROM bans
-			WHERE removed_at IS NULL AND lo IN ? AND hi >= ? AND +expires_at > ? AND id <> ?
-			ORDER BY expires_at DESC, id DESC LIMIT 1`, coverLos(t), hi[:], now, id).Scan(&cover)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected > 0 {
-			return alreadyBlocked(row.Target, cover, now)
+		if cover, found, err := coveringBan(tx, t, now, id); err != nil || found {
+			if err == nil {
+				err = alreadyBlocked(row.Target, cover, now)
+			}
+			return err
 		}
 		if err := tx.Exec(`UPDATE bans SET removed_at = NULL, removed_by = '' WHERE id = ?`, id).Error; err != nil {
 			return err
