@@ -52,9 +52,8 @@ func kindOf(err error) error {
 	if kind, known := pgKindOf(err); known {
 		return kind
 	}
-	var coded interface{ Code() int }
-	if errors.As(err, &coded) {
-		switch coded.Code() & 0xff {
+	if code, ok := sqliteCode(err); ok {
+		switch code {
 		case sqliteBusy, sqliteLocked:
 			return ErrBusy
 		case sqliteReadOnly, sqliteCantOpen:
@@ -82,11 +81,19 @@ func kindOf(err error) error {
 
 // isCantOpen reports SQLite's "unable to open database file" (SQLITE_CANTOPEN).
 func isCantOpen(err error) bool {
-	var coded interface{ Code() int }
-	if errors.As(err, &coded) {
-		return coded.Code()&0xff == sqliteCantOpen
+	if code, ok := sqliteCode(err); ok {
+		return code == sqliteCantOpen
 	}
 	return err != nil && strings.Contains(err.Error(), "unable to open database file")
+}
+
+// sqliteCode is the primary SQLite result code an error carries, if any.
+func sqliteCode(err error) (int, bool) {
+	var coded interface{ Code() int }
+	if errors.As(err, &coded) {
+		return coded.Code() & 0xff, true
+	}
+	return 0, false
 }
 
 // IsBusy reports whether err is SQLite's "locked/busy" or PostgreSQL's

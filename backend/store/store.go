@@ -157,22 +157,17 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if SharedLock() == LockDotfile {
 		watch = watchLockOf(opts.Path, opts.LockStaleAfter)
 	}
-	db, err := open(ctx, opts, watch)
 	// On a share, a file that exists can fail to open for a moment while
 	// another machine rolls back a hot journal or breaks a stale lock
 	// (SQLITE_CANTOPEN on the journal): try again for up to 2 s before
 	// calling the file unreachable.
-	for attempt := 0; err != nil && watch != nil && isCantOpen(err) && attempt < 8; attempt++ {
-		if _, serr := os.Stat(opts.Path); serr != nil {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return nil, err
-		case <-time.After(250 * time.Millisecond):
-		}
-		db, err = open(ctx, opts, watch)
-	}
+	var db *DB
+	err := Retry(ctx, RetryPolicy{Attempts: 9, Budget: 2 * time.Second, First: 250 * time.Millisecond, MaxDelay: 250 * time.Millisecond,
+		Retryable: func(err error) bool {
+			_, serr := os.Stat(opts.Path)
+			return watch != nil && isCantOpen(err) && serr == nil
+		}},
+		func() (err error) { db, err = open(ctx, opts, watch); return err })
 	if err != nil || db.Lock != LockDotfile {
 		watch.close()
 	}
