@@ -14,8 +14,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"gorm.io/gorm"
-
 	"banlist/backend/actor"
 	"banlist/backend/apperr"
 	"banlist/backend/store"
@@ -228,7 +226,7 @@ func (s *Service) nowMs() int64 { return s.db.Clock.Now().UnixMilli() }
 // write runs fn in one IMMEDIATE transaction, retrying the whole transaction
 // while the database is busy, and marks the index out of date once it commits.
 // action completes "Could not …" in storage error messages.
-func (s *Service) write(ctx context.Context, action string, fn func(tx *gorm.DB) error) error {
+func (s *Service) write(ctx context.Context, action string, fn func(tx *store.Tx) error) error {
 	err := store.Retry(ctx, s.retryPolicy, func() error { return s.db.WriteTx(ctx, fn) })
 	if err == nil {
 		s.written()
@@ -237,8 +235,8 @@ func (s *Service) write(ctx context.Context, action string, fn func(tx *gorm.DB)
 }
 
 // read runs fn, retrying while the database is busy.
-func (s *Service) read(ctx context.Context, action string, fn func(db *gorm.DB) error) error {
-	err := store.Retry(ctx, s.retryPolicy, func() error { return fn(s.db.WithContext(ctx)) })
+func (s *Service) read(ctx context.Context, action string, fn func(db *store.Tx) error) error {
+	err := store.Retry(ctx, s.retryPolicy, func() error { return fn(s.db.Session(ctx)) })
 	return s.fault(ctx, action, err)
 }
 

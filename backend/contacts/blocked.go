@@ -24,7 +24,7 @@ func (l *lister) blocked() ([]row, int64, error) {
 		return nil, 0, err
 	}
 	var hits []int64
-	if err := l.db.Raw(blockedIDs+" LIMIT ?", l.at, few+1).Scan(&hits).Error; err != nil {
+	if err := l.db.Gorm().Raw(blockedIDs+" LIMIT ?", l.at, few+1).Scan(&hits).Error; err != nil {
 		return nil, 0, err
 	}
 	if len(hits) <= few {
@@ -52,7 +52,7 @@ func (l *lister) blocked() ([]row, int64, error) {
 		}
 	}
 	var rows []row
-	err = l.db.Raw("SELECT * FROM contacts NOT INDEXED WHERE id IN ("+blockedIDs+") ORDER BY "+l.order()+" LIMIT ? OFFSET ?",
+	err = l.db.Gorm().Raw("SELECT * FROM contacts NOT INDEXED WHERE id IN ("+blockedIDs+") ORDER BY "+l.order()+" LIMIT ? OFFSET ?",
 		l.at, l.q.PageSize, l.offset()).Scan(&rows).Error
 	return rows, total, err
 }
@@ -72,7 +72,7 @@ type span struct{ lo, hi []byte }
 // bans that lie inside another active ban. Bans are CIDR blocks, so two of
 // them either nest or do not meet; ok is false if they overlap otherwise.
 func (l *lister) activeSpans() (spans, nested []span, ok bool, err error) {
-	rows, err := l.db.Raw(`SELECT b.lo, b.hi FROM `+activeBans, l.at).Rows()
+	rows, err := l.db.Gorm().Raw(`SELECT b.lo, b.hi FROM `+activeBans, l.at).Rows()
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -119,7 +119,7 @@ func (l *lister) activeSpans() (spans, nested []span, ok bool, err error) {
 // which would count their contacts twice.
 func (l *lister) blockedCount(nested []span) (int64, error) {
 	var total int64
-	if err := l.db.Raw("SELECT count(*) FROM ("+blockedIDs+")", l.at).Scan(&total).Error; err != nil {
+	if err := l.db.Gorm().Raw("SELECT count(*) FROM ("+blockedIDs+")", l.at).Scan(&total).Error; err != nil {
 		return 0, err
 	}
 	const chunk = 500
@@ -130,7 +130,7 @@ func (l *lister) blockedCount(nested []span) (int64, error) {
 			args = append(args, blob(s.lo), blob(s.hi))
 		}
 		var n int64
-		if err := l.db.Raw(`SELECT count(*) FROM (VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?),", len(part)), ",")+
+		if err := l.db.Gorm().Raw(`SELECT count(*) FROM (VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?),", len(part)), ",")+
 			`) d CROSS JOIN contacts c INDEXED BY contacts_ip_key WHERE c.ip_key BETWEEN d.column1 AND d.column2`, args...).
 			Scan(&n).Error; err != nil {
 			return 0, err
@@ -173,7 +173,7 @@ func (l *lister) walkBlocked(spans []span, limit int64) (rows []row, done bool, 
 			sql += " WHERE (started_at, id) " + cmp + " (?, ?)"
 			args = append(args, last.StartedAt, last.ID)
 		}
-		if err := l.db.Raw(sql+" ORDER BY "+l.order()+" LIMIT ?", append(args, walkBatch)...).Scan(&batch).Error; err != nil {
+		if err := l.db.Gorm().Raw(sql+" ORDER BY "+l.order()+" LIMIT ?", append(args, walkBatch)...).Scan(&batch).Error; err != nil {
 			return nil, false, err
 		}
 		end = len(batch) < walkBatch
@@ -193,7 +193,7 @@ func (l *lister) walkBlocked(spans []span, limit int64) (rows []row, done bool, 
 	}
 	keep = keep[l.offset():]
 	var got []row
-	if err := l.db.Raw("SELECT * FROM contacts WHERE id IN ?", keep).Scan(&got).Error; err != nil {
+	if err := l.db.Gorm().Raw("SELECT * FROM contacts WHERE id IN ?", keep).Scan(&got).Error; err != nil {
 		return nil, false, err
 	}
 	byID := make(map[int64]row, len(got))

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"gorm.io/gorm"
+	"banlist/backend/store"
 )
 
 // Bulk inserts.
@@ -46,7 +46,7 @@ func (r *row) jsonSafe() bool {
 // assigned ids back. The rows take consecutive rowids: SQLite gives each new
 // row max(rowid)+1, and the write lock keeps anyone else from inserting
 // between them; the count check below proves it.
-func insertJSON(tx *gorm.DB, rows []row) error {
+func insertJSON(tx *store.Tx, rows []row) error {
 	vals := make([][15]any, len(rows))
 	for i, r := range rows {
 		vals[i] = [15]any{r.VisitorName, r.Email, r.IP, hex.EncodeToString(r.IPKey), r.Channel, r.StartedAt, r.EndedAt,
@@ -56,7 +56,7 @@ func insertJSON(tx *gorm.DB, rows []row) error {
 	if err != nil {
 		return err
 	}
-	res := tx.Exec(bulkInsert, string(doc))
+	res := tx.Gorm().Exec(bulkInsert, string(doc))
 	if res.Error != nil {
 		return res.Error
 	}
@@ -64,11 +64,11 @@ func insertJSON(tx *gorm.DB, rows []row) error {
 		return fmt.Errorf("bulk insert stored %d of %d contacts", res.RowsAffected, len(rows))
 	}
 	var last, n int64
-	if err := tx.Raw(`SELECT last_insert_rowid()`).Scan(&last).Error; err != nil {
+	if err := tx.Gorm().Raw(`SELECT last_insert_rowid()`).Scan(&last).Error; err != nil {
 		return err
 	}
 	first := last - int64(len(rows)) + 1
-	if err := tx.Raw(`SELECT count(*) FROM contacts WHERE id BETWEEN ? AND ?`, first, last).Scan(&n).Error; err != nil {
+	if err := tx.Gorm().Raw(`SELECT count(*) FROM contacts WHERE id BETWEEN ? AND ?`, first, last).Scan(&n).Error; err != nil {
 		return err
 	}
 	if n != int64(len(rows)) {

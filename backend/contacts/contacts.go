@@ -114,7 +114,7 @@ func New(db *store.DB) *Store { return &Store{db: db} }
 // Insert stores contacts in one transaction: all or none. Each contact's IP
 // is normalized; the assigned ids are written back into cs.
 func (s *Store) Insert(ctx context.Context, cs []Contact) error {
-	err := s.db.Write(ctx, func(tx *gorm.DB) error {
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
 		return InsertTx(tx, cs)
 	})
 	if err != nil {
@@ -128,7 +128,7 @@ func (s *Store) Insert(ctx context.Context, cs []Contact) error {
 }
 
 // InsertTx stores contacts inside the caller's transaction tx.
-func InsertTx(tx *gorm.DB, cs []Contact) error {
+func InsertTx(tx *store.Tx, cs []Contact) error {
 	rows := make([]row, len(cs))
 	for i, c := range cs {
 		r, err := toRow(c)
@@ -151,7 +151,7 @@ func InsertTx(tx *gorm.DB, cs []Contact) error {
 		if safe {
 			err = insertJSON(tx, part)
 		} else {
-			err = tx.CreateInBatches(part, insertBatch).Error
+			err = tx.Gorm().CreateInBatches(part, insertBatch).Error
 		}
 		if err != nil {
 			return err

@@ -16,8 +16,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"gorm.io/gorm"
-
 	"banlist/backend/apperr"
 	"banlist/backend/store"
 )
@@ -204,7 +202,7 @@ func (s *Store) ImportWithProgress(ctx context.Context, r io.Reader, format Impo
 		return ImportReport{}, err
 	}
 	if len(im.good) > 0 {
-		err := s.db.Write(ctx, func(tx *gorm.DB) error {
+		err := s.db.Write(ctx, func(tx *store.Tx) error {
 			return insertReporting(ctx, tx, im.good, progress)
 		})
 		if err != nil {

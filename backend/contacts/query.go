@@ -8,8 +8,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"gorm.io/gorm"
-
 	"banlist/backend/apperr"
 	"banlist/backend/store"
 )
@@ -138,7 +136,7 @@ func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 		now := s.db.Clock.Now()
 		q.BlockedAt = &now
 	}
-	l := &lister{db: s.db.WithContext(ctx), q: &q}
+	l := &lister{db: s.db.Session(ctx), q: &q}
 	l.prepare()
 	var rows []row
 	var total int64
@@ -163,7 +161,7 @@ func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 
 // lister reads one page for one query.
 type lister struct {
-	db *gorm.DB
+	db *store.Tx
 	q  *Query
 
 	like  string // the search as a LIKE condition on three columns, "" without search
@@ -258,28 +256,28 @@ func (l *lister) run() ([]row, int64, error) {
 func (l *lister) general() ([]row, int64, error) {
 	where, args := l.where()
 	var total int64
-	if err := l.db.Raw("SELECT count(*) FROM contacts"+where, args...).Scan(&total).Error; err != nil {
+	if err := l.db.Gorm().Raw("SELECT count(*) FROM contacts"+where, args...).Scan(&total).Error; err != nil {
 		return nil, 0, err
 	}
 	if total <= int64(l.offset()) {
 		return nil, total, nil
 	}
 	var rows []row
-	err := l.db.Raw("SELECT * FROM contacts"+where+" ORDER BY "+l.order()+" LIMIT ? OFFSET ?",
+	err := l.db.Gorm().Raw("SELECT * FROM contacts"+where+" ORDER BY "+l.order()+" LIMIT ? OFFSET ?",
 		append(args, l.q.PageSize, l.offset())...).Scan(&rows).Error
 	return rows, total, err
 }
 
 func (l *lister) unfiltered() ([]row, int64, error) {
 	var total int64
-	if err := l.db.Raw("SELECT count(*) FROM contacts").Scan(&total).Error; err != nil {
+	if err := l.db.Gorm().Raw("SELECT count(*) FROM contacts").Scan(&total).Error; err != nil {
 		return nil, 0, err
 	}
 	if total <= int64(l.offset()) {
 		return nil, total, nil
 	}
 	var rows []row
-	err := l.db.Raw("SELECT * FROM contacts ORDER BY "+l.order()+" LIMIT ? OFFSET ?", l.q.PageSize, l.offset()).Scan(&rows).Error
+	err := l.db.Gorm().Raw("SELECT * FROM contacts ORDER BY "+l.order()+" LIMIT ? OFFSET ?", l.q.PageSize, l.offset()).Scan(&rows).Error
 	return rows, total, err
 }
 
@@ -289,7 +287,7 @@ func (l *lister) unfiltered() ([]row, int64, error) {
 // returns the largest id, the size of the table near enough (one index seek).
 func (l *lister) few() (int, int64, error) {
 	var top int64
-	if err := l.db.Raw("SELECT coalesce(max(id), 0) FROM contacts").Scan(&top).Error; err != nil {
+	if err := l.db.Gorm().Raw("SELECT coalesce(max(id), 0) FROM contacts").Scan(&top).Error; err != nil {
 		return 0, 0, err
 	}
 	need := float64(l.offset() + l.q.PageSize)
@@ -303,7 +301,7 @@ func (l *lister) byIDs(ids []int64) ([]row, int64, error) {
 		return nil, total, nil
 	}
 	var rows []row
-	err := l.db.Raw("SELECT * FROM contacts NOT INDEXED WHERE id IN ? ORDER BY "+l.order()+" LIMIT ? OFFSET ?",
+	err := l.db.Gorm().Raw("SELECT * FROM contacts NOT INDEXED WHERE id IN ? ORDER BY "+l.order()+" LIMIT ? OFFSET ?",
 		ids, l.q.PageSize, l.offset()).Scan(&rows).Error
 	return rows, total, err
 }
@@ -324,7 +322,7 @@ func (l *lister) walkBound(limit int64) (string, []int64, error) {
 		StartedAt int64
 		ID        int64
 	}
-	if err := l.db.Raw("SELECT started_at, id FROM contacts INDEXED BY contacts_started ORDER BY "+l.order()+" LIMIT 1 OFFSET ?", limit).
+	if err := l.db.Gorm().Raw("SELECT started_at, id FROM contacts INDEXED BY contacts_started ORDER BY "+l.order()+" LIMIT 1 OFFSET ?", limit).
 		Scan(&b).Error; err != nil || len(b) == 0 {
 		return "", nil, err
 	}
@@ -341,7 +339,7 @@ func (l *lister) searched() ([]row, int64, error) {
 		return nil, 0, err
 	}
 	var ids []int64
-	if err := l.db.Raw("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? LIMIT ?", l.match, few+1).
+	if err := l.db.Gorm().Raw("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? LIMIT ?", l.match, few+1).
 		Scan(&ids).Error; err != nil {
 		return nil, 0, err
 	}
@@ -349,7 +347,7 @@ func (l *lister) searched() ([]row, int64, error) {
 		return l.byIDs(ids)
 	}
 	var total int64
-	if err := l.db.Raw("SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH ?", l.match).Scan(&total).Error; err != nil {
+	if err := l.db.Gorm().Raw("SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH ?", l.match).Scan(&total).Error; err != nil {
 		return nil, 0, err
 	}
 	if total <= int64(l.offset()) {
@@ -370,7 +368,7 @@ func (l *lister) searched() ([]row, int64, error) {
 			walk += " AND (started_at, id) " + cmp + " (?, ?)"
 			args = append(args, bound[0], bound[1])
 		}
-		if err := l.db.Raw(walk+" ORDER BY "+l.order()+" LIMIT ? OFFSET ?", append(args, l.q.PageSize, l.offset())...).
+		if err := l.db.Gorm().Raw(walk+" ORDER BY "+l.order()+" LIMIT ? OFFSET ?", append(args, l.q.PageSize, l.offset())...).
 			Scan(&rows).Error; err != nil {
 			return nil, 0, err
 		}
@@ -379,7 +377,7 @@ func (l *lister) searched() ([]row, int64, error) {
 		}
 	}
 	rows = rows[:0]
-	err = l.db.Raw("SELECT * FROM contacts NOT INDEXED WHERE id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?) ORDER BY "+
+	err = l.db.Gorm().Raw("SELECT * FROM contacts NOT INDEXED WHERE id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?) ORDER BY "+
 		l.order()+" LIMIT ? OFFSET ?", l.match, l.q.PageSize, l.offset()).Scan(&rows).Error
 	return rows, total, err
 }

@@ -36,7 +36,7 @@ func (l *lister) shortSearch(window int) (rows []row, total, scanned int64, err 
 		where = " WHERE " + strings.Join(l.plain, " AND ")
 	}
 	args := append([]any{l.likeP, l.likeP, l.likeP}, l.args...)
-	cur, err := l.db.Raw("SELECT id, "+l.like+" FROM contacts"+where+" ORDER BY "+l.order()+" LIMIT ?", append(args, window)...).Rows()
+	cur, err := l.db.Gorm().Raw("SELECT id, "+l.like+" FROM contacts"+where+" ORDER BY "+l.order()+" LIMIT ?", append(args, window)...).Rows()
 	if err != nil {
 		return nil, 0, 0, err
 	}
@@ -64,6 +64,6 @@ func (l *lister) shortSearch(window int) (rows []row, total, scanned int64, err 
 	if len(page) == 0 {
 		return nil, total, scanned, nil
 	}
-	err = l.db.Raw("SELECT * FROM contacts WHERE id IN ? ORDER BY "+l.order(), page).Scan(&rows).Error
+	err = l.db.Gorm().Raw("SELECT * FROM contacts WHERE id IN ? ORDER BY "+l.order(), page).Scan(&rows).Error
 	return rows, total, scanned, err
 }

@@ -105,7 +105,7 @@ func (s *Service) switchTo(ctx context.Context, path string, shared bool) (Info,
 	}
 	// The new file must hold the record of how it came to be used; a file
 	// that cannot take it is not switched to.
-	if err := db.RecordAudit(ctx, nil, store.AuditEntry{Kind: AuditDatabaseSwitched, Target: path,
+	if err := db.Session(ctx).RecordAudit(store.AuditEntry{Kind: AuditDatabaseSwitched, Target: path,
 		Detail: fmt.Sprintf("Switched to this database (%s) from %s.", mode(shared), old.db.Path)}); err != nil {
 		_ = db.Close()
 		return Info{}, databaseError(path, err)
@@ -119,7 +119,7 @@ func (s *Service) switchTo(ctx context.Context, path string, shared bool) (Info,
 	// The old file is told too, so its history shows why its bans stopped
 	// being enforced here. It may be the broken file the supervisor is
 	// leaving, so a failure is logged rather than blocking the switch.
-	if err := old.db.RecordAudit(ctx, nil, store.AuditEntry{Kind: AuditDatabaseSwitched, Target: path,
+	if err := old.db.Session(ctx).RecordAudit(store.AuditEntry{Kind: AuditDatabaseSwitched, Target: path,
 		Detail: fmt.Sprintf("Switched away from this database to %s (%s).", path, mode(shared))}); err != nil {
 		slog.Warn("could not record the switch in the old database", "path", old.db.Path, "err", err)
 	}

@@ -8,8 +8,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"gorm.io/gorm"
-
 	"banlist/backend/actor"
 	"banlist/backend/apikey"
 	"banlist/backend/apperr"
@@ -101,18 +99,18 @@ func (s *Service) AddToken(ctx context.Context, name, role string) (NewToken, er
 	b := s.cur.Load()
 	plain, hash := apikey.New(TokenPrefix)
 	var row store.Token
-	err := b.db.Write(ctx, func(tx *gorm.DB) error {
-		if _, ok, err := b.db.TokenByName(ctx, tx, name); err != nil {
+	err := b.db.Write(ctx, func(tx *store.Tx) error {
+		if _, ok, err := tx.TokenByName(name); err != nil {
 			return err
 		} else if ok {
 			return &apperr.Error{Code: apperr.CodeConflict, Field: "name", Message: fmt.Sprintf("A token named “%s” already exists; delete it first or choose another name.", name)}
 		}
 		var err error
-		row, err = b.db.AddToken(ctx, tx, store.Token{Name: name, Role: role, Hash: hash, CreatedBy: who.Name, CreatedAt: b.db.Clock.Now().UnixMilli()})
+		row, err = tx.AddToken(store.Token{Name: name, Role: role, Hash: hash, CreatedBy: who.Name, CreatedAt: b.db.Clock.Now().UnixMilli()})
 		if err != nil {
 			return err
 		}
-		return b.db.RecordAudit(ctx, tx, store.AuditEntry{Kind: AuditTokenAdded, Target: name, Detail: "Token with role " + role + " created"})
+		return tx.RecordAudit(store.AuditEntry{Kind: AuditTokenAdded, Target: name, Detail: "Token with role " + role + " created"})
 	})
 	if err != nil {
 		return NewToken{}, storageError("create token "+name, err)
@@ -129,8 +127,8 @@ func (s *Service) DeleteToken(ctx context.Context, name string) (Token, error) {
 	ctx, _ = s.acting(ctx)
 	b := s.cur.Load()
 	var gone store.Token
-	err := b.db.Write(ctx, func(tx *gorm.DB) error {
-		t, ok, err := b.db.TokenByName(ctx, tx, name)
+	err := b.db.Write(ctx, func(tx *store.Tx) error {
+		t, ok, err := tx.TokenByName(name)
 		if err != nil {
 			return err
 		}
@@ -138,10 +136,10 @@ func (s *Service) DeleteToken(ctx context.Context, name string) (Token, error) {
 			return &apperr.Error{Code: apperr.CodeNotFound, Field: "name", Message: fmt.Sprintf("There is no token named “%s”.", name)}
 		}
 		gone = t
-		if err := b.db.DeleteToken(ctx, tx, t.ID); err != nil {
+		if err := tx.DeleteToken(t.ID); err != nil {
 			return err
 		}
-		return b.db.RecordAudit(ctx, tx, store.AuditEntry{Kind: AuditTokenDeleted, Target: name, Detail: "Token with role " + t.Role + " deleted"})
+		return tx.RecordAudit(store.AuditEntry{Kind: AuditTokenDeleted, Target: name, Detail: "Token with role " + t.Role + " deleted"})
 	})
 	if err != nil {
 		return Token{}, storageError("delete token "+name, err)

@@ -246,7 +246,7 @@ func migrate(ctx context.Context, db *DB) error {
 		return err
 	}
 	for _, m := range migrations {
-		if err := db.Write(ctx, func(tx *gorm.DB) error { return db.applyStep(tx, m) }); err != nil {
+		if err := db.Write(ctx, func(tx *Tx) error { return db.applyStep(tx.g, m) }); err != nil {
 			return fmt.Errorf("step %s: %w", m.name, err)
 		}
 	}

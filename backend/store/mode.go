@@ -136,8 +136,8 @@ func (db *DB) Mode(ctx context.Context) (Mode, error) {
 // recordShared writes the shared mode into the file, once.
 func (db *DB) recordShared(ctx context.Context) error {
 	host, _ := os.Hostname()
-	return db.Write(ctx, func(tx *gorm.DB) error {
-		return tx.Exec(`INSERT OR IGNORE INTO storage_mode(id, shared, lock, set_at, set_by) VALUES (1, 1, ?, ?, ?)`,
+	return db.Write(ctx, func(tx *Tx) error {
+		return tx.g.Exec(`INSERT OR IGNORE INTO storage_mode(id, shared, lock, set_at, set_by) VALUES (1, 1, ?, ?, ?)`,
 			SharedLock(), db.Clock.Now().UnixMilli(), fmt.Sprintf("%s pid %d", host, os.Getpid())).Error
 	})
 }
