@@ -65,7 +65,7 @@ func (tx *Tx) DeleteProtected(id int64) error {
 func (tx *Tx) ActiveBanIDsOverlapping(lo, hi [16]byte, now int64) ([]int64, error) {
 	var ids []int64
 	err := tx.g.Raw(`SELECT id FROM bans
-		WHERE removed_at IS NULL AND expires_at > ? AND lo <= ? AND hi >= ?
+		WHERE `+activeAt("")+` AND lo <= ? AND hi >= ?
 		ORDER BY lo, id`, now, hi[:], lo[:]).Scan(&ids).Error
 	return ids, err
 }
