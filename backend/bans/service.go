@@ -7,15 +7,12 @@ package bans
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"banlist/backend/actor"
-	"banlist/backend/apperr"
 	"banlist/backend/store"
 )
 
@@ -241,37 +238,6 @@ func (s *Service) read(ctx context.Context, action string, fn func(db *store.Tx)
 }
 
 // fault turns a storage error into something a supervisor can act on.
-// Errors that are already user-facing pass through unchanged.
 func (s *Service) fault(ctx context.Context, action string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var ae *apperr.Error
-	if errors.As(err, &ae) {
-		return err
-	}
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return fmt.Errorf("%s: %w", action, ctxErr)
-	}
-	c := store.Classify(err)
-	where := "the ban list"
-	if s.db.Shared {
-		where = "the shared ban list"
-	}
-	var msg string
-	switch {
-	case errors.Is(c, store.ErrBusy):
-		msg = fmt.Sprintf("Could not %s: %s is locked by another banlist window or computer. Try again in a moment.", action, where)
-	case errors.Is(c, store.ErrReadOnly):
-		msg = fmt.Sprintf("Could not %s: %s file (%s) is read-only. Check that it and its folder can be written.", action, where, s.db.Path)
-	case errors.Is(c, store.ErrDiskFull):
-		msg = fmt.Sprintf("Could not %s: the disk holding %s is full. Free some space and try again.", action, where)
-	case errors.Is(c, store.ErrNotDatabase):
-		msg = fmt.Sprintf("Could not %s: %s file (%s) is damaged or is not a banlist database.", action, where, s.db.Path)
-	case strings.Contains(err.Error(), "disk I/O error"):
-		msg = fmt.Sprintf("Could not %s: %s file (%s) could not be read or written. Check that the disk or network share is reachable.", action, where, s.db.Path)
-	default:
-		return fmt.Errorf("%s: %w", action, err)
-	}
-	return apperr.Unavailable(msg, c)
+	return s.db.Fault(ctx, action, err)
 }

@@ -117,14 +117,7 @@ func (s *Store) Insert(ctx context.Context, cs []Contact) error {
 	err := s.db.Write(ctx, func(tx *store.Tx) error {
 		return InsertTx(tx, cs)
 	})
-	if err != nil {
-		var ae *apperr.Error
-		if errors.As(err, &ae) {
-			return err
-		}
-		return apperr.Unavailable("Could not save contacts: "+store.Classify(err).Error(), err)
-	}
-	return nil
+	return s.db.Fault(ctx, "save contacts", err)
 }
 
 // InsertTx stores contacts inside the caller's transaction tx.
@@ -172,7 +165,7 @@ func (s *Store) Get(ctx context.Context, id int64) (Contact, error) {
 		return Contact{}, &apperr.Error{Code: apperr.CodeNotFound, Message: fmt.Sprintf("Contact %d does not exist.", id), Err: ErrNotFound}
 	}
 	if err != nil {
-		return Contact{}, apperr.Unavailable("Could not read the contact: "+store.Classify(err).Error(), err)
+		return Contact{}, s.db.Fault(ctx, "read the contact", err)
 	}
 	return r.contact(), nil
 }

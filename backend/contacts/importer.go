@@ -209,8 +209,11 @@ func (s *Store) ImportWithProgress(ctx context.Context, r io.Reader, format Impo
 			if cerr := im.checkContext(); cerr != nil {
 				return ImportReport{}, cerr
 			}
-			return ImportReport{}, apperr.Unavailable("Could not save the imported contacts: "+
-				store.Classify(err).Error()+". Nothing was imported.", err)
+			err = s.db.Fault(ctx, "save the imported contacts", err)
+			if ae := (*apperr.Error)(nil); errors.As(err, &ae) {
+				ae.Message += " Nothing was imported."
+			}
+			return ImportReport{}, err
 		}
 	}
 	im.rep.Imported = len(im.good)

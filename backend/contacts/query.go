@@ -123,10 +123,6 @@ const ftsMinRunes = 3
 // walkBatch is how many rows one step of the blocked-only walk reads.
 const walkBatch = 512
 
-func unavailable(err error) error {
-	return apperr.Unavailable("Could not read contacts: "+store.Classify(err).Error(), err)
-}
-
 // List returns one page of contacts matching q.
 func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 	if err := q.Normalize(); err != nil {
@@ -149,7 +145,7 @@ func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 		rows, total, err = l.run()
 	}
 	if err != nil {
-		return Page{}, unavailable(err)
+		return Page{}, s.db.Fault(ctx, "read contacts", err)
 	}
 	out.Items = make([]Contact, len(rows))
 	for i, r := range rows {
@@ -396,7 +392,7 @@ func (s *Store) Agents(ctx context.Context) ([]string, error) {
 		)
 		SELECT agent FROM next WHERE agent IS NOT NULL`).Scan(&out).Error
 	if err != nil {
-		return nil, unavailable(err)
+		return nil, s.db.Fault(ctx, "read contacts", err)
 	}
 	return out, nil
 }

@@ -43,7 +43,7 @@ func toProtected(p store.Protected) ProtectedEntry {
 func (s *Service) ListProtected(ctx context.Context) ([]ProtectedEntry, error) {
 	rows, err := s.cur.Load().db.ListProtected(ctx)
 	if err != nil {
-		return nil, storageError("read the never-ban list", err)
+		return nil, s.cur.Load().db.Fault(ctx, "read the never-ban list", err)
 	}
 	out := make([]ProtectedEntry, len(rows))
 	for i, r := range rows {
@@ -93,7 +93,7 @@ func (s *Service) AddProtected(ctx context.Context, target, notes string) (AddPr
 		return tx.RecordAudit(store.AuditEntry{Kind: AuditProtectedAdded, Target: entry.Target, Detail: detail})
 	})
 	if err != nil {
-		return AddProtectedResult{}, storageError("add "+t.String()+" to the never-ban list", err)
+		return AddProtectedResult{}, b.db.Fault(ctx, "add "+t.String()+" to the never-ban list", err)
 	}
 	res := AddProtectedResult{Entry: toProtected(entry), Overlapping: []bans.Ban{}}
 	for _, id := range ids {
@@ -130,7 +130,7 @@ func (s *Service) RemoveProtected(ctx context.Context, id int64) (ProtectedEntry
 			Detail: "Removed from the never-ban list (added by " + p.CreatedBy + ")"})
 	})
 	if err != nil {
-		return ProtectedEntry{}, storageError(fmt.Sprintf("remove never-ban entry #%d", id), err)
+		return ProtectedEntry{}, b.db.Fault(ctx, fmt.Sprintf("remove never-ban entry #%d", id), err)
 	}
 	return toProtected(gone), nil
 }

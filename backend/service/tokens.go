@@ -58,7 +58,7 @@ func (s *Service) ListTokens(ctx context.Context) ([]Token, error) {
 	}
 	rows, err := s.cur.Load().db.ListTokens(ctx)
 	if err != nil {
-		return nil, storageError("read the tokens", err)
+		return nil, s.cur.Load().db.Fault(ctx, "read the tokens", err)
 	}
 	out := make([]Token, len(rows))
 	for i, r := range rows {
@@ -113,7 +113,7 @@ func (s *Service) AddToken(ctx context.Context, name, role string) (NewToken, er
 		return tx.RecordAudit(store.AuditEntry{Kind: AuditTokenAdded, Target: name, Detail: "Token with role " + role + " created"})
 	})
 	if err != nil {
-		return NewToken{}, storageError("create token "+name, err)
+		return NewToken{}, b.db.Fault(ctx, "create token "+name, err)
 	}
 	return NewToken{Token: toToken(row), Secret: plain}, nil
 }
@@ -142,7 +142,7 @@ func (s *Service) DeleteToken(ctx context.Context, name string) (Token, error) {
 		return tx.RecordAudit(store.AuditEntry{Kind: AuditTokenDeleted, Target: name, Detail: "Token with role " + t.Role + " deleted"})
 	})
 	if err != nil {
-		return Token{}, storageError("delete token "+name, err)
+		return Token{}, b.db.Fault(ctx, "delete token "+name, err)
 	}
 	return toToken(gone), nil
 }
@@ -153,7 +153,7 @@ func (s *Service) Authenticate(ctx context.Context, plain string) (t Token, ok b
 	b := s.cur.Load()
 	row, ok, err := b.db.TokenByHash(ctx, apikey.Hash(plain))
 	if err != nil || !ok {
-		return Token{}, false, storageError("check the token", err)
+		return Token{}, false, b.db.Fault(ctx, "check the token", err)
 	}
 	// A failed "last used" stamp must not refuse a valid token.
 	_ = b.db.TouchToken(ctx, row.ID, b.db.Clock.Now().UnixMilli())

@@ -153,6 +153,10 @@ const (
 
 // pgKindOf maps a PostgreSQL server error to one of the storage faults.
 func pgKindOf(err error) (kind error, known bool) {
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return ErrUnreachable, true
+	}
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
 		return nil, false
