@@ -330,8 +330,8 @@ func TestMultiProcessWriters(t *testing.T) {
 	if sharedWins != 1 || sharedConflicts != workers-1 {
 		t.Errorf("shared address: %d bans and %d conflicts, want 1 and %d", sharedWins, sharedConflicts, workers-1)
 	}
-	var rows []banRow
-	if err := db.Raw(`SELECT ` + banCols + ` FROM bans`).Scan(&rows).Error; err != nil {
+	var rows []store.Ban
+	if err := db.Raw(`SELECT * FROM bans`).Scan(&rows).Error; err != nil {
 		t.Fatal(err)
 	}
 	if len(rows) != len(banned) {
@@ -339,7 +339,7 @@ func TestMultiProcessWriters(t *testing.T) {
 	}
 	type counts struct{ banned, renewed, unbanned int }
 	events := map[int64]*counts{}
-	var evRows []eventRow
+	var evRows []store.BanEvent
 	db.Raw(`SELECT * FROM ban_events ORDER BY id`).Scan(&evRows)
 	lastEnd := map[int64]int64{}
 	for _, e := range evRows {
@@ -515,9 +515,9 @@ func TestCrashSafety(t *testing.T) {
 			if len(fk) != 0 {
 				t.Fatalf("foreign_key_check: %v", fk)
 			}
-			var rows []banRow
-			db.Raw(`SELECT ` + banCols + ` FROM bans`).Scan(&rows)
-			inFile := map[int64]banRow{}
+			var rows []store.Ban
+			db.Raw(`SELECT * FROM bans`).Scan(&rows)
+			inFile := map[int64]store.Ban{}
 			for _, r := range rows {
 				inFile[r.ID] = r
 			}

@@ -220,21 +220,35 @@ func (s *Service) actor(ctx context.Context) (name, source string) {
 
 func (s *Service) nowMs() int64 { return s.db.Clock.Now().UnixMilli() }
 
-// write runs fn in one IMMEDIATE transaction, retrying the whole transaction
-// while the database is busy, and marks the index out of date once it commits.
-// action completes "Could not …" in storage error messages.
+// write runs fn in one write transaction as the only writer of bans
+// (store.Tx.LockBans), retrying the whole transaction while the database is
+// busy, and marks the index out of date once it commits. action completes
+// "Could not …" in storage error messages.
 func (s *Service) write(ctx context.Context, action string, fn func(tx *store.Tx) error) error {
-	err := store.Retry(ctx, s.retryPolicy, func() error { return s.db.WriteTx(ctx, fn) })
+	err := store.Retry(ctx, s.retryPolicy, func() error {
+		return s.db.WriteTx(ctx, func(tx *store.Tx) error {
+			if err := tx.LockBans(); err != nil {
+				return err
+			}
+			return fn(tx)
+		})
+	})
 	if err == nil {
 		s.written()
 	}
 	return s.fault(ctx, action, err)
 }
 
-// read runs fn, retrying while the database is busy.
-func (s *Service) read(ctx context.Context, action string, fn func(db *store.Tx) error) error {
-	err := store.Retry(ctx, s.retryPolicy, func() error { return fn(s.db.Session(ctx)) })
-	return s.fault(ctx, action, err)
+// read runs fn on a session outside any transaction, retrying while the
+// database is busy.
+func (s *Service) read(ctx context.Context, action string, fn func(tx *store.Tx) error) error {
+	return s.retry(ctx, action, func() error { return fn(s.db.Session(ctx)) })
+}
+
+// retry runs fn, retrying while the database is busy, and reports a storage
+// failure as Fault does.
+func (s *Service) retry(ctx context.Context, action string, fn func() error) error {
+	return s.fault(ctx, action, store.Retry(ctx, s.retryPolicy, fn))
 }
 
 // fault turns a storage error into something a supervisor can act on.
