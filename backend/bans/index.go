@@ -200,7 +200,7 @@ func (s *Service) current(ctx context.Context, now int64) (*index, error) {
 }
 
 // refresh reloads the index if the bans changed. With poll it first asks
-// SQLite whether any other connection committed since the last poll.
+// the database whether any other connection committed since the last poll.
 func (s *Service) refresh(ctx context.Context, poll bool) (*index, error) {
 	s.refreshMu.Lock()
 	defer s.refreshMu.Unlock()

@@ -2,7 +2,7 @@
 // address or range for a chosen period, renews and removes bans, keeps each
 // target's history, and answers "is this address blocked now?" from an
 // in-memory index that follows changes made by this and other processes
-// sharing the same database file.
+// sharing the same database (file or server).
 package bans
 
 import (
@@ -16,8 +16,8 @@ import (
 	"banlist/backend/store"
 )
 
-// pollEvery is how often PRAGMA data_version is checked for other
-// processes' commits.
+// pollEvery is how often the change stamp (store.DB.ChangeStamp) is checked
+// for other processes' commits.
 const pollEvery = 250 * time.Millisecond
 
 // UnknownOperator is recorded when the operator function gives no name.
@@ -31,19 +31,19 @@ type Service struct {
 	// idx is the current in-memory index of active bans.
 	idx atomic.Pointer[index]
 	// gen counts signals that the bans may have changed (a write of ours, a
-	// data_version change). idx is current only if it was loaded at the
+	// change stamp that moved). idx is current only if it was loaded at the
 	// present generation, so a signal arriving during a reload is never lost.
 	gen atomic.Uint64
 	// running is set while the background poller runs.
 	running atomic.Bool
-	// born and lastPoll (nanoseconds since born) pace data_version polls made
+	// born and lastPoll (nanoseconds since born) pace change-stamp polls made
 	// on lookups when no poller runs. They measure real elapsed time for
 	// scheduling only; ban logic uses the injected clock.
 	born     time.Time
 	lastPoll atomic.Int64
 
 	refreshMu   sync.Mutex // serializes index reloads
-	dataVersion int64      // last data_version seen; guarded by refreshMu
+	dataVersion int64      // last change stamp seen; guarded by refreshMu
 
 	kick chan struct{} // wakes the poller after our own writes
 
@@ -76,9 +76,9 @@ func New(db *store.DB, operator func() string) *Service {
 }
 
 // Start runs a background watcher until ctx ends or Close is called. It
-// checks PRAGMA data_version every 250 ms and reloads the index as soon as
+// checks the change stamp every 250 ms and reloads the index as soon as
 // this or another process changes the bans, then notifies subscribers.
-// Without Start, lookups poll data_version themselves (at most every 250 ms)
+// Without Start, lookups poll the change stamp themselves (at most every 250 ms)
 // and subscribers are only told of changes a lookup happens to notice.
 // Calling Start again while running does nothing.
 func (s *Service) Start(ctx context.Context) {
@@ -192,8 +192,9 @@ func (s *Service) notify() {
 	}
 }
 
-// written records that this process changed the bans: its own commits do
-// not move its connection's data_version.
+// written records that this process changed the bans: on SQLite its own
+// commits do not move its connection's data_version, and the index should
+// follow at once rather than at the next poll.
 func (s *Service) written() {
 	s.gen.Add(1)
 	select {
