@@ -21,201 +21,189 @@ import (
 )
 
 func TestCheck(t *testing.T) {
-	onEngines(t, func(t *testing.T, eng engine) {
-		f := eng.fixture(t)
-		single := f.ban("203.0.113.7", "1h", "")
-		v4range := f.ban("10.1.2.0/24", "1d", "")
-		v6single := f.ban("2001:db8::7", "1w", "")
-		v6range := f.ban("2001:db8:1::/48", "1mo", "")
-		removed := f.ban("192.0.2.1", "1d", "")
-		if _, err := f.svc.Unban(f.ctx, removed.ID); err != nil {
-			t.Fatal(err)
+	f := newFixture(t)
+	single := f.ban("203.0.113.7", "1h", "")
+	v4range := f.ban("10.1.2.0/24", "1d", "")
+	v6single := f.ban("2001:db8::7", "1w", "")
+	v6range := f.ban("2001:db8:1::/48", "1mo", "")
+	removed := f.ban("192.0.2.1", "1d", "")
+	if _, err := f.svc.Unban(f.ctx, removed.ID); err != nil {
+		t.Fatal(err)
+	}
+	type want struct {
+		blocked bool
+		ban     Ban
+	}
+	cases := []struct {
+		ip, norm string
+		want     want
+	}{
+		{"203.0.113.7", "203.0.113.7", want{true, single}},
+		{" 203.0.113.7 ", "203.0.113.7", want{true, single}},
+		{"::ffff:203.0.113.7", "203.0.113.7", want{true, single}},
+		{"203.0.113.7/32", "203.0.113.7", want{true, single}},
+		{"203.0.113.8", "203.0.113.8", want{}},
+		{"10.1.2.0", "10.1.2.0", want{true, v4range}},
+		{"10.1.2.255", "10.1.2.255", want{true, v4range}},
+		{"::ffff:10.1.2.77", "10.1.2.77", want{true, v4range}},
+		{"10.1.3.0", "10.1.3.0", want{}},
+		{"10.1.1.255", "10.1.1.255", want{}},
+		{"2001:DB8::7", "2001:db8::7", want{true, v6single}},
+		{"2001:db8::8", "2001:db8::8", want{}},
+		{"2001:db8:1:ffff::1", "2001:db8:1:ffff::1", want{true, v6range}},
+		{"2001:db8:2::1", "2001:db8:2::1", want{}},
+		{"192.0.2.1", "192.0.2.1", want{}},
+		{"::ffff:a01:203", "10.1.2.3", want{true, v4range}},
+	}
+	for _, tc := range cases {
+		r := f.check(tc.ip)
+		if r.IP != tc.norm || r.Blocked != tc.want.blocked {
+			t.Errorf("Check(%q) = %+v, want ip %s blocked %v", tc.ip, r, tc.norm, tc.want.blocked)
+			continue
 		}
-		type want struct {
-			blocked bool
-			ban     Ban
+		if tc.want.blocked && (r.BanID != tc.want.ban.ID || r.Target != tc.want.ban.Target || r.Until == nil || !r.Until.Equal(tc.want.ban.ExpiresAt)) {
+			t.Errorf("Check(%q) = %+v, want ban %+v", tc.ip, r, tc.want.ban)
 		}
-		cases := []struct {
-			ip, norm string
-			want     want
-		}{
-			{"203.0.113.7", "203.0.113.7", want{true, single}},
-			{" 203.0.113.7 ", "203.0.113.7", want{true, single}},
-			{"::ffff:203.0.113.7", "203.0.113.7", want{true, single}},
-			{"203.0.113.7/32", "203.0.113.7", want{true, single}},
-			{"203.0.113.8", "203.0.113.8", want{}},
-			{"10.1.2.0", "10.1.2.0", want{true, v4range}},
-			{"10.1.2.255", "10.1.2.255", want{true, v4range}},
-			{"::ffff:10.1.2.77", "10.1.2.77", want{true, v4range}},
-			{"10.1.3.0", "10.1.3.0", want{}},
-			{"10.1.1.255", "10.1.1.255", want{}},
-			{"2001:DB8::7", "2001:db8::7", want{true, v6single}},
-			{"2001:db8::8", "2001:db8::8", want{}},
-			{"2001:db8:1:ffff::1", "2001:db8:1:ffff::1", want{true, v6range}},
-			{"2001:db8:2::1", "2001:db8:2::1", want{}},
-			{"192.0.2.1", "192.0.2.1", want{}},
-			{"::ffff:a01:203", "10.1.2.3", want{true, v4range}},
+		if !tc.want.blocked && (r.BanID != 0 || r.Until != nil || r.Target != "") {
+			t.Errorf("Check(%q) = %+v, want no ban details", tc.ip, r)
 		}
-		for _, tc := range cases {
-			r := f.check(tc.ip)
-			if r.IP != tc.norm || r.Blocked != tc.want.blocked {
-				t.Errorf("Check(%q) = %+v, want ip %s blocked %v", tc.ip, r, tc.norm, tc.want.blocked)
-				continue
-			}
-			if tc.want.blocked && (r.BanID != tc.want.ban.ID || r.Target != tc.want.ban.Target || r.Until == nil || !r.Until.Equal(tc.want.ban.ExpiresAt)) {
-				t.Errorf("Check(%q) = %+v, want ban %+v", tc.ip, r, tc.want.ban)
-			}
-			if !tc.want.blocked && (r.BanID != 0 || r.Until != nil || r.Target != "") {
-				t.Errorf("Check(%q) = %+v, want no ban details", tc.ip, r)
-			}
-		}
-		// Expiry is judged at lookup time, with no reload.
-		f.clk.Advance(time.Hour)
-		if r := f.check("203.0.113.7"); r.Blocked {
-			t.Errorf("expired single still blocks: %+v", r)
-		}
-		if r := f.check("10.1.2.3"); !r.Blocked {
-			t.Errorf("range should still block: %+v", r)
-		}
-		f.clk.Advance(24 * time.Hour)
-		if r := f.check("10.1.2.3"); r.Blocked {
-			t.Errorf("expired range still blocks: %+v", r)
-		}
-		for _, bad := range []struct {
-			ip   string
-			kind error
-		}{{"10.1.2.0/24", ipaddr.ErrNotSingle}, {"1.2.3", ipaddr.ErrInvalid}, {"", ipaddr.ErrEmpty}, {"fe80::1%eth0", ipaddr.ErrZone}} {
-			_, err := f.svc.Check(f.ctx, bad.ip)
-			wantAppErr(t, err, apperr.CodeInvalid, "ip", bad.kind)
-		}
-	})
+	}
+	// Expiry is judged at lookup time, with no reload.
+	f.clk.Advance(time.Hour)
+	if r := f.check("203.0.113.7"); r.Blocked {
+		t.Errorf("expired single still blocks: %+v", r)
+	}
+	if r := f.check("10.1.2.3"); !r.Blocked {
+		t.Errorf("range should still block: %+v", r)
+	}
+	f.clk.Advance(24 * time.Hour)
+	if r := f.check("10.1.2.3"); r.Blocked {
+		t.Errorf("expired range still blocks: %+v", r)
+	}
+	for _, bad := range []struct {
+		ip   string
+		kind error
+	}{{"10.1.2.0/24", ipaddr.ErrNotSingle}, {"1.2.3", ipaddr.ErrInvalid}, {"", ipaddr.ErrEmpty}, {"fe80::1%eth0", ipaddr.ErrZone}} {
+		_, err := f.svc.Check(f.ctx, bad.ip)
+		wantAppErr(t, err, apperr.CodeInvalid, "ip", bad.kind)
+	}
 }
 
 func TestCheckNestedBansReportTheLongest(t *testing.T) {
-	onEngines(t, func(t *testing.T, eng engine) {
-		f := eng.fixture(t)
-		inner := f.ban("10.9.9.9", "1mo", "")
-		outer := f.ban("10.9.0.0/16", "1h", "")
-		mid := f.ban("10.8.1.0/24", "1w", "")
-		wide := f.ban("10.8.0.0/16", "1d", "") // contains mid, ends sooner
-		for ip, want := range map[string]Ban{
-			"10.9.9.9": inner, "10.9.9.8": outer, "10.8.1.1": mid, "10.8.2.1": wide, "10.8.0.0": wide, "10.8.255.255": wide,
-		} {
-			if r := f.check(ip); r.BanID != want.ID {
-				t.Errorf("Check(%s) = ban #%d, want #%d (%s)", ip, r.BanID, want.ID, want.Target)
-			}
+	f := newFixture(t)
+	inner := f.ban("10.9.9.9", "1mo", "")
+	outer := f.ban("10.9.0.0/16", "1h", "")
+	mid := f.ban("10.8.1.0/24", "1w", "")
+	wide := f.ban("10.8.0.0/16", "1d", "") // contains mid, ends sooner
+	for ip, want := range map[string]Ban{
+		"10.9.9.9": inner, "10.9.9.8": outer, "10.8.1.1": mid, "10.8.2.1": wide, "10.8.0.0": wide, "10.8.255.255": wide,
+	} {
+		if r := f.check(ip); r.BanID != want.ID {
+			t.Errorf("Check(%s) = ban #%d, want #%d (%s)", ip, r.BanID, want.ID, want.Target)
 		}
-		f.clk.Advance(2 * time.Hour) // outer lapses; inner still there
-		if r := f.check("10.9.9.8"); r.Blocked {
-			t.Errorf("lapsed /16 still blocks: %+v", r)
-		}
-		f.clk.Advance(2 * 24 * time.Hour) // wide lapses; mid still there
-		if r := f.check("10.8.1.1"); r.BanID != mid.ID {
-			t.Errorf("Check(10.8.1.1) = %+v, want #%d", r, mid.ID)
-		}
-		if r := f.check("10.8.2.1"); r.Blocked {
-			t.Errorf("lapsed wide range still blocks: %+v", r)
-		}
-	})
+	}
+	f.clk.Advance(2 * time.Hour) // outer lapses; inner still there
+	if r := f.check("10.9.9.8"); r.Blocked {
+		t.Errorf("lapsed /16 still blocks: %+v", r)
+	}
+	f.clk.Advance(2 * 24 * time.Hour) // wide lapses; mid still there
+	if r := f.check("10.8.1.1"); r.BanID != mid.ID {
+		t.Errorf("Check(10.8.1.1) = %+v, want #%d", r, mid.ID)
+	}
+	if r := f.check("10.8.2.1"); r.Blocked {
+		t.Errorf("lapsed wide range still blocks: %+v", r)
+	}
 }
 
 func TestCheckSeesOwnWritesImmediately(t *testing.T) {
-	onEngines(t, func(t *testing.T, eng engine) {
-		f := eng.fixture(t)
-		f.svc.Start(f.ctx)
-		for i := 0; i < 20; i++ {
-			ip := fmt.Sprintf("192.0.2.%d", i)
-			b := f.ban(ip, "1h", "")
-			if r := f.check(ip); !r.Blocked || r.BanID != b.ID {
-				t.Fatalf("right after BanIP: %+v", r)
-			}
-			if _, err := f.svc.Unban(f.ctx, b.ID); err != nil {
-				t.Fatal(err)
-			}
-			if r := f.check(ip); r.Blocked {
-				t.Fatalf("right after Unban: %+v", r)
-			}
+	f := newFixture(t)
+	f.svc.Start(f.ctx)
+	for i := 0; i < 20; i++ {
+		ip := fmt.Sprintf("192.0.2.%d", i)
+		b := f.ban(ip, "1h", "")
+		if r := f.check(ip); !r.Blocked || r.BanID != b.ID {
+			t.Fatalf("right after BanIP: %+v", r)
 		}
-	})
+		if _, err := f.svc.Unban(f.ctx, b.ID); err != nil {
+			t.Fatal(err)
+		}
+		if r := f.check(ip); r.Blocked {
+			t.Fatalf("right after Unban: %+v", r)
+		}
+	}
 }
 
 func TestActiveByIP(t *testing.T) {
-	onEngines(t, func(t *testing.T, eng engine) {
-		f := eng.fixture(t)
-		single := f.ban("203.0.113.7", "1d", "s")
-		rng := f.ban("10.1.2.0/24", "1h", "r")
-		gone := f.ban("198.51.100.1", "1d", "")
-		f.svc.Unban(f.ctx, gone.ID)
-		got, err := f.svc.ActiveByIP(f.ctx, []string{
-			"203.0.113.7", "::ffff:203.0.113.7", "10.1.2.9", "10.1.2.10", "10.1.2.9",
-			"198.51.100.1", "8.8.8.8", "not-an-ip", "", "10.1.2.0/24",
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := map[string]int64{"203.0.113.7": single.ID, "::ffff:203.0.113.7": single.ID, "10.1.2.9": rng.ID, "10.1.2.10": rng.ID}
-		if len(got) != len(want) {
-			t.Fatalf("ActiveByIP = %v, want keys %v", got, want)
-		}
-		for ip, id := range want {
-			if b := got[ip]; b.ID != id || b.Status != StatusActive || b.Notes == "" {
-				t.Errorf("%s: %+v, want ban #%d", ip, b, id)
-			}
-		}
-		f.clk.Advance(time.Hour)
-		got, _ = f.svc.ActiveByIP(f.ctx, []string{"10.1.2.9", "203.0.113.7"})
-		if _, ok := got["10.1.2.9"]; ok || got["203.0.113.7"].ID != single.ID {
-			t.Fatalf("after the range lapsed: %v", got)
-		}
-		if empty, err := f.svc.ActiveByIP(f.ctx, nil); err != nil || empty == nil || len(empty) != 0 {
-			t.Fatalf("ActiveByIP(nil) = %v, %v", empty, err)
-		}
+	f := newFixture(t)
+	single := f.ban("203.0.113.7", "1d", "s")
+	rng := f.ban("10.1.2.0/24", "1h", "r")
+	gone := f.ban("198.51.100.1", "1d", "")
+	f.svc.Unban(f.ctx, gone.ID)
+	got, err := f.svc.ActiveByIP(f.ctx, []string{
+		"203.0.113.7", "::ffff:203.0.113.7", "10.1.2.9", "10.1.2.10", "10.1.2.9",
+		"198.51.100.1", "8.8.8.8", "not-an-ip", "", "10.1.2.0/24",
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{"203.0.113.7": single.ID, "::ffff:203.0.113.7": single.ID, "10.1.2.9": rng.ID, "10.1.2.10": rng.ID}
+	if len(got) != len(want) {
+		t.Fatalf("ActiveByIP = %v, want keys %v", got, want)
+	}
+	for ip, id := range want {
+		if b := got[ip]; b.ID != id || b.Status != StatusActive || b.Notes == "" {
+			t.Errorf("%s: %+v, want ban #%d", ip, b, id)
+		}
+	}
+	f.clk.Advance(time.Hour)
+	got, _ = f.svc.ActiveByIP(f.ctx, []string{"10.1.2.9", "203.0.113.7"})
+	if _, ok := got["10.1.2.9"]; ok || got["203.0.113.7"].ID != single.ID {
+		t.Fatalf("after the range lapsed: %v", got)
+	}
+	if empty, err := f.svc.ActiveByIP(f.ctx, nil); err != nil || empty == nil || len(empty) != 0 {
+		t.Fatalf("ActiveByIP(nil) = %v, %v", empty, err)
+	}
 }
 
 func TestSubscribeSeesOwnChanges(t *testing.T) {
-	onEngines(t, func(t *testing.T, eng engine) {
-		f := eng.fixture(t)
-		f.svc.Start(f.ctx)
-		f.check("192.0.2.1") // first load
-		var calls atomic.Int32
-		fired := make(chan struct{}, 10)
-		cancel := f.svc.Subscribe(func() { calls.Add(1); fired <- struct{}{} })
-		f.ban("192.0.2.1", "1h", "")
-		select {
-		case <-fired:
-		case <-time.After(2 * time.Second):
-			t.Fatal("no change notification within 2 s")
-		}
-		cancel()
-		time.Sleep(100 * time.Millisecond) // let a call under way finish
-		before := calls.Load()
-		f.ban("192.0.2.2", "1h", "")
-		time.Sleep(600 * time.Millisecond)
-		if calls.Load() != before {
-			t.Fatal("notified after unsubscribing")
-		}
-	})
+	f := newFixture(t)
+	f.svc.Start(f.ctx)
+	f.check("192.0.2.1") // first load
+	var calls atomic.Int32
+	fired := make(chan struct{}, 10)
+	cancel := f.svc.Subscribe(func() { calls.Add(1); fired <- struct{}{} })
+	f.ban("192.0.2.1", "1h", "")
+	select {
+	case <-fired:
+	case <-time.After(2 * time.Second):
+		t.Fatal("no change notification within 2 s")
+	}
+	cancel()
+	time.Sleep(100 * time.Millisecond) // let a call under way finish
+	before := calls.Load()
+	f.ban("192.0.2.2", "1h", "")
+	time.Sleep(600 * time.Millisecond)
+	if calls.Load() != before {
+		t.Fatal("notified after unsubscribing")
+	}
 }
 
 func TestCloseStopsWatcher(t *testing.T) {
-	onEngines(t, func(t *testing.T, eng engine) {
-		f := eng.fixture(t)
-		f.svc.Start(f.ctx)
-		f.svc.Start(f.ctx) // second Start is a no-op
-		if err := f.svc.Close(); err != nil {
-			t.Fatal(err)
-		}
-		if f.svc.running.Load() {
-			t.Fatal("watcher still running after Close")
-		}
-		// Lookups still work, polling on their own.
-		f.ban("192.0.2.3", "1h", "")
-		if !f.check("192.0.2.3").Blocked {
-			t.Fatal("Check after Close")
-		}
-		f.svc.Subscribe(func() {})() // no-op after Close
-	})
+	f := newFixture(t)
+	f.svc.Start(f.ctx)
+	f.svc.Start(f.ctx) // second Start is a no-op
+	if err := f.svc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if f.svc.running.Load() {
+		t.Fatal("watcher still running after Close")
+	}
+	// Lookups still work, polling on their own.
+	f.ban("192.0.2.3", "1h", "")
+	if !f.check("192.0.2.3").Blocked {
+		t.Fatal("Check after Close")
+	}
+	f.svc.Subscribe(func() {})() // no-op after Close
 }
 
 // TestIndexMatchesBruteForce builds indexes from random nested and disjoint
@@ -420,15 +408,13 @@ func TestBusyBeyondBudgetIsUnavailable(t *testing.T) {
 }
 
 func TestCanceledContext(t *testing.T) {
-	onEngines(t, func(t *testing.T, eng engine) {
-		f := eng.fixture(t)
-		ctx, cancel := context.WithCancel(f.ctx)
-		cancel()
-		_, err := f.svc.BanIP(ctx, "192.0.2.1", "1h", "")
-		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("BanIP on a canceled context = %v", err)
-		}
-		// The connection is still fine.
-		f.ban("192.0.2.1", "1h", "")
-	})
+	f := newFixture(t)
+	ctx, cancel := context.WithCancel(f.ctx)
+	cancel()
+	_, err := f.svc.BanIP(ctx, "192.0.2.1", "1h", "")
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("BanIP on a canceled context = %v", err)
+	}
+	// The connection is still fine.
+	f.ban("192.0.2.1", "1h", "")
 }

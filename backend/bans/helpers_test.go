@@ -10,7 +10,6 @@ import (
 	"banlist/backend/apperr"
 	"banlist/backend/clock"
 	"banlist/backend/store"
-	"banlist/backend/store/pgtest"
 	"banlist/backend/store/storetest"
 )
 
@@ -24,31 +23,9 @@ type fixture struct {
 	op  string // current operator name
 }
 
-// engine opens a fresh, migrated database on one engine.
-type engine struct {
-	name string
-	open func(testing.TB) (*store.DB, *clock.Fixed)
-}
-
-// engines are the engines the service's core tests run on. PostgreSQL needs
-// BANLIST_TEST_POSTGRES (make test-go starts a server); without it that half
-// skips, saying so.
-var engines = []engine{{"sqlite", storetest.Open}, {"postgres", pgtest.Open}}
-
-// onEngines runs the test body once per engine, as a subtest of its name.
-func onEngines(t *testing.T, run func(t *testing.T, e engine)) {
-	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) { run(t, e) })
-	}
-}
-
-// newFixture is a fixture on a fresh SQLite file.
-func newFixture(t *testing.T) *fixture { return engines[0].fixture(t) }
-
-// fixture is one service on a fresh database of e.
-func (e engine) fixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	db, clk := e.open(t)
+	db, clk := storetest.Open(t)
 	f := &fixture{t: t, ctx: context.Background(), db: db, clk: clk, op: "alice"}
 	f.svc = New(db, func() string { return f.op })
 	t.Cleanup(func() { _ = f.svc.Close() })
