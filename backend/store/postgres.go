@@ -84,6 +84,7 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("migrate %s: %w", name, Classify(err))
 	}
+	db.listen = startListener(opts.Path)
 	return db, nil
 }
 

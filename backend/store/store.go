@@ -64,6 +64,8 @@ type DB struct {
 
 	// lockWatch breaks a dot-file lock left by a crashed process (lockwatch.go).
 	lockWatch *lockWatch
+	// listen follows other processes' commits on a server (notify.go).
+	listen *listener
 }
 
 // dsnParams are the connection settings that vary with the storage mode.
@@ -303,6 +305,7 @@ func (db *DB) CheckWritable(ctx context.Context) error {
 // Close stops the lock watch and closes the underlying connection.
 func (db *DB) Close() error {
 	db.lockWatch.close()
+	db.listen.close()
 	sqlDB, err := db.DB.DB()
 	if err != nil {
 		return err
