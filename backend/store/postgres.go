@@ -144,25 +144,32 @@ func migratePostgres(ctx context.Context, db *DB) error {
 
 // PostgreSQL error classes a user can act on (SQLSTATE codes).
 const (
-	pgSerialization = "40001" // serialization_failure: retry the transaction
-	pgDeadlock      = "40P01" // deadlock_detected: retry
-	pgLockTimeout   = "55P03" // lock_not_available
-	pgReadOnly      = "25006" // read_only_sql_transaction (a standby)
-	pgDiskFull      = "53100"
-	pgPrivilege     = "42501" // insufficient_privilege
+	pgSerialization   = "40001" // serialization_failure: retry the transaction
+	pgDeadlock        = "40P01" // deadlock_detected: retry
+	pgLockTimeout     = "55P03" // lock_not_available
+	pgReadOnly        = "25006" // read_only_sql_transaction (a standby)
+	pgDiskFull        = "53100"
+	pgPrivilege       = "42501" // insufficient_privilege
+	pgInvalidPassword = "28P01"
+	pgInvalidAuth     = "28000" // invalid_authorization_specification (no pg_hba entry, unknown role)
+	pgNoSuchDatabase  = "3D000"
 )
 
 // pgKindOf maps a PostgreSQL server error to one of the storage faults.
 func pgKindOf(err error) (kind error, known bool) {
-	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) {
-		return ErrUnreachable, true
-	}
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
+		var ce *pgconn.ConnectError
+		if errors.As(err, &ce) {
+			return ErrUnreachable, true
+		}
 		return nil, false
 	}
 	switch pe.Code {
+	case pgInvalidPassword, pgInvalidAuth:
+		return ErrLoginRefused, true
+	case pgNoSuchDatabase:
+		return ErrNoSuchDB, true
 	case pgSerialization, pgDeadlock, pgLockTimeout:
 		return ErrBusy, true
 	case pgReadOnly, pgPrivilege:
