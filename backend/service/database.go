@@ -87,7 +87,7 @@ func cleanPath(path string) (string, error) {
 // switchTo opens path, proves it writable, swaps it in and saves the choice.
 func (s *Service) switchTo(ctx context.Context, path string, shared bool) (Info, error) {
 	old := s.cur.Load()
-	db, err := store.Open(ctx, store.Options{Path: path, Shared: shared, Clock: old.db.Clock, Server: store.IsServerDSN(path)})
+	db, err := store.Open(ctx, store.Options{Path: path, Shared: shared, Clock: old.db.Clock})
 	if err == nil {
 		if err = db.CheckWritable(ctx); err != nil {
 			_ = db.Close()

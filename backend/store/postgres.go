@@ -17,10 +17,9 @@ import (
 // not offer yet.
 var ErrUnsupported = errors.New("not supported on PostgreSQL yet")
 
-// ErrServerNotYet refuses a PostgreSQL address where the app cannot use one yet.
-var ErrServerNotYet = errors.New("banlist cannot run on a PostgreSQL server yet: " +
-	"`banlist migrate --from FILE --to postgres://…` can copy a database to one, but serve, " +
-	"the desktop app, import, export, token and bouncer still need an SQLite file (docs/TEAMS.md)")
+// ErrSharedServer refuses --shared with a server address: shared mode is how
+// several machines use one SQLite file; a server is shared by nature.
+var ErrSharedServer = errors.New("--shared is for a database file on a network share; a PostgreSQL server needs no shared mode")
 
 // migrateLockKey is the advisory lock that serialises migrations of one
 // PostgreSQL database across processes ("banlist" in ASCII).

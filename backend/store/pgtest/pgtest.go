@@ -95,7 +95,7 @@ func Open(t testing.TB) (*store.DB, *clock.Fixed) {
 func OpenDSN(t testing.TB, dsn string) (*store.DB, *clock.Fixed) {
 	t.Helper()
 	clk := clock.NewFixed(storetest.Epoch)
-	db, err := store.Open(context.Background(), store.Options{Path: dsn, Clock: clk, Server: true})
+	db, err := store.Open(context.Background(), store.Options{Path: dsn, Clock: clk})
 	if err != nil {
 		t.Fatalf("open PostgreSQL test database: %v", err)
 	}
