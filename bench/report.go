@@ -234,6 +234,9 @@ func Markdown(r *Report, prev *Report) string {
 	if r.P5 != nil {
 		p5(&b, r)
 	}
+	if r.PG != nil {
+		pgSection(&b, r, prev)
+	}
 	left(&b, r)
 	if len(r.Problems) > 0 {
 		w("## Problems in this run\n\n")
@@ -306,6 +309,9 @@ func summary(b *strings.Builder, r *Report) {
 	}
 	if r.P5 != nil {
 		p5Targets(w, r.P5)
+	}
+	if r.PG != nil {
+		pgTargets(w, r.PG)
 	}
 	w("\n")
 }

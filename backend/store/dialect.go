@@ -27,8 +27,11 @@ func IsServerDSN(path string) bool {
 type dialect struct {
 	engine Engine
 	// begin opens a write transaction. SQLite takes the write lock up front
-	// (two deferred writers would deadlock upgrading); PostgreSQL locks rows
-	// as they are written.
+	// (two deferred writers would deadlock upgrading), so its writers run one
+	// after the other. PostgreSQL runs them at once, serializable: when two
+	// supervisors ban overlapping addresses at the same moment, each having
+	// checked that nothing covers its address, the server aborts one of them
+	// (40001) and Retry runs it again, when it sees the other's ban.
 	begin string
 	// migrations is the schema, step for step the same names as the other
 	// engine's list (TestMigrationNamesMatch).
@@ -37,7 +40,7 @@ type dialect struct {
 
 var (
 	sqliteDialect   = dialect{engine: SQLite, begin: "BEGIN IMMEDIATE", migrations: migrations}
-	postgresDialect = dialect{engine: Postgres, begin: "BEGIN", migrations: pgMigrations}
+	postgresDialect = dialect{engine: Postgres, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE", migrations: pgMigrations}
 )
 
 func (db *DB) dialect() dialect {

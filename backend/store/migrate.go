@@ -232,6 +232,10 @@ var migrations = []migration{
 			set_by TEXT    NOT NULL  -- host and process that made it shared
 		)`,
 	)},
+	// A server notifies other processes of changes (PostgreSQL's twin adds
+	// triggers). An SQLite file has no such channel: its processes poll
+	// data_version or the file's change counter, so this step is empty.
+	{name: "054_change_notify", up: execAll()},
 }
 
 // migrate applies every SQLite step not yet recorded in schema_migrations. Each step

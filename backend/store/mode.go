@@ -121,6 +121,9 @@ func readMode(ctx context.Context, g *gorm.DB) (Mode, error) {
 // Mode reads the storage mode recorded in the file and the journal mode
 // SQLite uses for it now, for the Settings → Database panel.
 func (db *DB) Mode(ctx context.Context) (Mode, error) {
+	if db.Engine == Postgres {
+		return Mode{}, nil // a server has no file mode
+	}
 	m, err := readMode(ctx, db.DB)
 	if err != nil {
 		return m, Classify(err)
