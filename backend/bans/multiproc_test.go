@@ -262,6 +262,7 @@ func (h *helper) collect() ([]ack, error) {
 }
 
 func TestMultiProcessWriters(t *testing.T) {
+	storetest.SQLiteOnly(t)
 	if testing.Short() {
 		t.Skip("multi-process test")
 	}
@@ -403,6 +404,7 @@ func TestMultiProcessWriters(t *testing.T) {
 }
 
 func TestCrossProcessVisibility(t *testing.T) {
+	storetest.SQLiteOnly(t)
 	if testing.Short() {
 		t.Skip("multi-process test")
 	}
@@ -469,6 +471,7 @@ func TestCrossProcessVisibility(t *testing.T) {
 }
 
 func TestCrashSafety(t *testing.T) {
+	storetest.SQLiteOnly(t)
 	if testing.Short() {
 		t.Skip("multi-process test")
 	}

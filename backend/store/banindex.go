@@ -40,10 +40,16 @@ const banWriteLockKey int64 = 0x62616e73
 
 // LockBans makes the rest of tx the only writer of bans until it ends.
 // SQLite's write transactions already are (BEGIN IMMEDIATE); on PostgreSQL
-// it takes a transaction-scoped advisory lock. Two supervisors blocking the
-// same address at once then cannot both find it free, and ban_events ids
-// become visible in the order they were given, so the newest id is a sound
-// cursor (ChangeStamp, BanStamp, the feed's streams).
+// it takes a transaction-scoped advisory lock. Serializable transactions
+// alone keep two supervisors from blocking the same address at once, but
+// they let ban_events ids become visible out of order (the writer given
+// id 10 may commit after the one given 11), and then a reader that already
+// moved its cursor to 11 never sees event 10. Under the lock, ids are given
+// and committed one writer after the other, so the newest id is a sound
+// cursor (ChangeStamp, BanStamp, the feed's streams). The snapshot of a
+// serializable transaction is taken by its first statement, before the lock
+// is granted: a writer that waited may still be aborted with 40001 and
+// retried, as without the lock.
 func (tx *Tx) LockBans() error {
 	if tx.Engine() != Postgres {
 		return nil
