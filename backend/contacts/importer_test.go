@@ -380,28 +380,30 @@ func TestImportCSVBrokenQuotingIsFatal(t *testing.T) {
 }
 
 func TestImportKeepsGoodRowsAndReportsBadOnes(t *testing.T) {
-	s := newStore(t)
-	body := csvFile(
-		map[string]string{"visitor_name": "one"},
-		map[string]string{"ip": "x"},
-		map[string]string{"visitor_name": "three"},
-		map[string]string{"rating": "10"},
-		map[string]string{"visitor_name": "five"},
-	)
-	rep := mustImport(t, s, contacts.ImportCSV, body)
-	if rep.Total != 5 || rep.Imported != 3 || rep.RejectedCount != 2 || rep.Truncated {
-		t.Fatalf("report %+v", rep)
-	}
-	if rep.Rejected[0].Line != 3 || rep.Rejected[1].Line != 5 {
-		t.Errorf("rejected lines: %+v", rep.Rejected)
-	}
-	var got []string
-	for _, c := range stored(t, s, 3) {
-		got = append(got, c.VisitorName)
-	}
-	if fmt.Sprint(got) != "[one three five]" {
-		t.Errorf("stored %v", got)
-	}
+	onEngines(t, func(t *testing.T, e engine) {
+		s := e.store(t)
+		body := csvFile(
+			map[string]string{"visitor_name": "one"},
+			map[string]string{"ip": "x"},
+			map[string]string{"visitor_name": "three"},
+			map[string]string{"rating": "10"},
+			map[string]string{"visitor_name": "five"},
+		)
+		rep := mustImport(t, s, contacts.ImportCSV, body)
+		if rep.Total != 5 || rep.Imported != 3 || rep.RejectedCount != 2 || rep.Truncated {
+			t.Fatalf("report %+v", rep)
+		}
+		if rep.Rejected[0].Line != 3 || rep.Rejected[1].Line != 5 {
+			t.Errorf("rejected lines: %+v", rep.Rejected)
+		}
+		var got []string
+		for _, c := range stored(t, s, 3) {
+			got = append(got, c.VisitorName)
+		}
+		if fmt.Sprint(got) != "[one three five]" {
+			t.Errorf("stored %v", got)
+		}
+	})
 }
 
 func TestImportAllRowsBadIsNotAnError(t *testing.T) {
@@ -545,14 +547,16 @@ func TestImportDatabaseFailureWritesNothing(t *testing.T) {
 }
 
 func TestImportCancelled(t *testing.T) {
-	s := newStore(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	_, err := s.Import(ctx, strings.NewReader(csvFile(map[string]string{})), contacts.ImportCSV, contacts.ImportLimits{})
-	wantFatal(t, s, err, apperr.CodeUnavailable, "cancelled")
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("error %v does not wrap context.Canceled", err)
-	}
+	onEngines(t, func(t *testing.T, e engine) {
+		s := e.store(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := s.Import(ctx, strings.NewReader(csvFile(map[string]string{})), contacts.ImportCSV, contacts.ImportLimits{})
+		wantFatal(t, s, err, apperr.CodeUnavailable, "cancelled")
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("error %v does not wrap context.Canceled", err)
+		}
+	})
 }
 
 // ---- JSON ----
@@ -736,80 +740,84 @@ func sameContact(a, b contacts.Contact) bool {
 }
 
 func TestSampleJSONRoundTrip(t *testing.T) {
-	body := readSample(t, "contacts.json")
-	var want []contacts.Contact
-	if err := json.Unmarshal([]byte(body), &want); err != nil {
-		t.Fatal(err)
-	}
-	s := newStore(t)
-	rep := mustImport(t, s, contacts.ImportJSON, body)
-	if rep.Total != len(want) || rep.Imported != len(want) || len(want) < 10 {
-		t.Fatalf("report %+v for %d contacts", rep, len(want))
-	}
-	for i, got := range stored(t, s, len(want)) {
-		if !sameContact(got, want[i]) {
-			t.Errorf("contact %d:\n got %+v\nwant %+v", i+1, got, want[i])
+	onEngines(t, func(t *testing.T, e engine) {
+		body := readSample(t, "contacts.json")
+		var want []contacts.Contact
+		if err := json.Unmarshal([]byte(body), &want); err != nil {
+			t.Fatal(err)
 		}
-	}
+		s := e.store(t)
+		rep := mustImport(t, s, contacts.ImportJSON, body)
+		if rep.Total != len(want) || rep.Imported != len(want) || len(want) < 10 {
+			t.Fatalf("report %+v for %d contacts", rep, len(want))
+		}
+		for i, got := range stored(t, s, len(want)) {
+			if !sameContact(got, want[i]) {
+				t.Errorf("contact %d:\n got %+v\nwant %+v", i+1, got, want[i])
+			}
+		}
+	})
 }
 
 func TestSampleCSVRoundTrip(t *testing.T) {
-	body := readSample(t, "contacts.csv")
-	recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Join(recs[0], ",") != fullHeader {
-		t.Fatalf("sample header %q, want the documented %q", recs[0], fullHeader)
-	}
-	s := newStore(t)
-	rep := mustImport(t, s, contacts.ImportCSV, body)
-	if rep.Total != len(recs)-1 || rep.Imported != rep.Total || rep.Total < 10 {
-		t.Fatalf("report %+v for %d records", rep, len(recs)-1)
-	}
-	parseTime := func(s string) time.Time {
-		t.Helper()
-		v, err := time.Parse(time.RFC3339, s)
+	onEngines(t, func(t *testing.T, e engine) {
+		body := readSample(t, "contacts.csv")
+		recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
 		if err != nil {
-			v, err = time.Parse("2006-01-02 15:04:05", s)
+			t.Fatal(err)
 		}
-		if err != nil {
-			t.Fatalf("sample time %q: %v", s, err)
+		if strings.Join(recs[0], ",") != fullHeader {
+			t.Fatalf("sample header %q, want the documented %q", recs[0], fullHeader)
 		}
-		return v
-	}
-	ipv6 := false
-	for i, c := range stored(t, s, rep.Total) {
-		r := map[string]string{}
-		for j, col := range recs[0] {
-			r[col] = recs[i+1][j]
+		s := e.store(t)
+		rep := mustImport(t, s, contacts.ImportCSV, body)
+		if rep.Total != len(recs)-1 || rep.Imported != rep.Total || rep.Total < 10 {
+			t.Fatalf("report %+v for %d records", rep, len(recs)-1)
 		}
-		want := contacts.Contact{
-			VisitorName: r["visitor_name"], Email: r["email"], IP: r["ip"], Channel: r["channel"],
-			StartedAt: parseTime(r["started_at"]), Agent: r["agent"], Department: r["department"],
-			Country: r["country"], UserAgent: r["user_agent"], FirstMessage: r["first_message"],
+		parseTime := func(s string) time.Time {
+			t.Helper()
+			v, err := time.Parse(time.RFC3339, s)
+			if err != nil {
+				v, err = time.Parse("2006-01-02 15:04:05", s)
+			}
+			if err != nil {
+				t.Fatalf("sample time %q: %v", s, err)
+			}
+			return v
 		}
-		want.Messages, _ = strconv.ParseInt(r["messages"], 10, 64)
-		if r["ended_at"] != "" {
-			e := parseTime(r["ended_at"])
-			want.EndedAt = &e
-			want.DurationSec = int64(e.Sub(want.StartedAt) / time.Second)
+		ipv6 := false
+		for i, c := range stored(t, s, rep.Total) {
+			r := map[string]string{}
+			for j, col := range recs[0] {
+				r[col] = recs[i+1][j]
+			}
+			want := contacts.Contact{
+				VisitorName: r["visitor_name"], Email: r["email"], IP: r["ip"], Channel: r["channel"],
+				StartedAt: parseTime(r["started_at"]), Agent: r["agent"], Department: r["department"],
+				Country: r["country"], UserAgent: r["user_agent"], FirstMessage: r["first_message"],
+			}
+			want.Messages, _ = strconv.ParseInt(r["messages"], 10, 64)
+			if r["ended_at"] != "" {
+				e := parseTime(r["ended_at"])
+				want.EndedAt = &e
+				want.DurationSec = int64(e.Sub(want.StartedAt) / time.Second)
+			}
+			if r["duration_sec"] != "" {
+				want.DurationSec, _ = strconv.ParseInt(r["duration_sec"], 10, 64)
+			}
+			if r["rating"] != "" {
+				n, _ := strconv.ParseInt(r["rating"], 10, 64)
+				want.Rating = &n
+			}
+			if !sameContact(c, want) {
+				t.Errorf("line of record %d:\n got %+v\nwant %+v", i+1, c, want)
+			}
+			ipv6 = ipv6 || strings.Contains(c.IP, ":")
 		}
-		if r["duration_sec"] != "" {
-			want.DurationSec, _ = strconv.ParseInt(r["duration_sec"], 10, 64)
+		if !ipv6 {
+			t.Error("the CSV sample has no IPv6 contact")
 		}
-		if r["rating"] != "" {
-			n, _ := strconv.ParseInt(r["rating"], 10, 64)
-			want.Rating = &n
-		}
-		if !sameContact(c, want) {
-			t.Errorf("line of record %d:\n got %+v\nwant %+v", i+1, c, want)
-		}
-		ipv6 = ipv6 || strings.Contains(c.IP, ":")
-	}
-	if !ipv6 {
-		t.Error("the CSV sample has no IPv6 contact")
-	}
+	})
 }
 
 func TestSamplesHoldTheSameContacts(t *testing.T) {
