@@ -434,7 +434,7 @@ contacts full of wildcards, quotes and non-ASCII letters). Insert, update and de
 keep it in step; the migration fills it from the existing rows once. Searches shorter than 3
 characters have no trigram and still scan (see the † row and "What is left").
 
-**List picks the statement shape** (` + "`backend/contacts/query.go`" + `) instead of one generic WHERE
+**List picks the statement shape** (` + "`backend/store/contactlist.go`" + `) instead of one generic WHERE
 clause that SQLite, which has no statistics (nothing runs ANALYZE), planned poorly:
 
 - *No filter*: ` + "`count(*)`" + ` and a walk down the ` + "`contacts_started`" + ` index (page 500 just walks further).

@@ -142,16 +142,9 @@ func randomIP(r *rand.Rand) string {
 func SeedIfEmpty(ctx context.Context, db *store.DB, now time.Time, n int) (bool, error) {
 	loaded := false
 	err := db.Write(ctx, func(tx *store.Tx) error {
-		var count int64
-		if err := tx.Gorm().Raw(`SELECT count(*) FROM contacts`).Scan(&count).Error; err != nil {
+		load, err := tx.ClaimDemoSeed(now.Format(time.RFC3339))
+		if err != nil || !load {
 			return err
-		}
-		res := tx.Gorm().Exec(`INSERT OR IGNORE INTO settings(key, value) VALUES ('demo_loaded', ?)`, now.Format(time.RFC3339))
-		if res.Error != nil {
-			return res.Error
-		}
-		if count > 0 || res.RowsAffected == 0 {
-			return nil
 		}
 		loaded = true
 		return contacts.InsertTx(tx, Contacts(now, n))

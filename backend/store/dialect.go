@@ -106,3 +106,47 @@ func (d dialect) unindexed(col string) string {
 	}
 	return "+" + col
 }
+
+// indexedBy names the index SQLite must use for the table just named (its
+// planner has no statistics and can guess wrong at a million rows).
+// PostgreSQL has statistics and no such clause: there it is empty.
+func (d dialect) indexedBy(index string) string {
+	if d.engine == Postgres {
+		return ""
+	}
+	return " INDEXED BY " + index
+}
+
+// notIndexed keeps SQLite from walking an index of the table just named
+// (where reading the few rows by id and sorting them is cheaper); empty on
+// PostgreSQL, whose planner costs that itself.
+func (d dialect) notIndexed() string {
+	if d.engine == Postgres {
+		return ""
+	}
+	return " NOT INDEXED"
+}
+
+// blobParam is a parameter holding bytes where the statement alone does not
+// say its type (a VALUES list): PostgreSQL would take it for text.
+func (d dialect) blobParam() string {
+	if d.engine == Postgres {
+		return "CAST(? AS bytea)"
+	}
+	return "?"
+}
+
+// searchLike is the report's search as a condition: the visitor's name, the
+// email or the address contains the LIKE pattern in the next three
+// parameters (each the same pattern, lowered: contactlist.go's
+// likePattern). On PostgreSQL every column is lowered as the pg_trgm GIN
+// indexes of step 0004 hold it (lower() of a "C" column folds ASCII letters
+// only, as SQLite's does), so those indexes serve it; SQLite's LIKE already
+// ignores ASCII case, and the address is never upper case.
+func (d dialect) searchLike() string {
+	ip := "ip"
+	if d.engine == Postgres {
+		ip = "lower(ip)"
+	}
+	return `(lower(visitor_name) LIKE ? ESCAPE '\' OR lower(email) LIKE ? ESCAPE '\' OR ` + ip + ` LIKE ? ESCAPE '\')`
+}

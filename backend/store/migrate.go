@@ -104,7 +104,8 @@ var migrations = []migration{
 	// as lower() gives them (ASCII letters folded, everything else as is)
 	// and matches case-sensitively, so a match is exactly what
 	// lower(column) LIKE '%text%' finds, for texts of 3 characters or more
-	// (shorter ones have no trigram; package contacts scans for those).
+	// (shorter ones have no trigram; the report scans a window for those,
+	// store/contactshort.go).
 	// Contentless (content=''): it stores the index only, not a second copy
 	// of the text; columnsize=0 drops the per-row token counts, which only
 	// ranking uses. The triggers keep it in step with contacts; a contentless
