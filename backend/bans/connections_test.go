@@ -69,6 +69,33 @@ func TestAnotherConnectionSeesChanges(t *testing.T) {
 	waitFor("the removal", func() bool { r, _ := other.Check(f.ctx, "192.0.2.7"); return !r.Blocked })
 }
 
+// On a server, another process's ban reaches this one's Check through the
+// server's notification, not the poll: with polling slowed to once an hour
+// the subscriber still hears of it.
+func TestServerNotifiesOtherConnections(t *testing.T) {
+	if !storetest.Postgres() {
+		t.Skip("a server's LISTEN/NOTIFY: runs in the PostgreSQL run")
+	}
+	f := newFixture(t)
+	other := f.reopen(t)
+	other.poll = time.Hour
+	other.Start(f.ctx)
+	if r, err := other.Check(f.ctx, "198.51.100.9"); err != nil || r.Blocked {
+		t.Fatalf("before: %+v %v", r, err)
+	}
+	changed := make(chan struct{}, 8)
+	defer other.Subscribe(func() { changed <- struct{}{} })()
+	b := f.ban("198.51.100.9", "1h", "")
+	select {
+	case <-changed:
+	case <-time.After(3 * time.Second):
+		t.Fatal("the ban was not notified to the other process")
+	}
+	if r, err := other.Check(f.ctx, "198.51.100.9"); err != nil || !r.Blocked || r.BanID != b.ID {
+		t.Fatalf("after the notification: %+v %v", r, err)
+	}
+}
+
 // Two supervisors on two connections block the same address at once: the
 // database lets exactly one of them.
 func TestConcurrentBansOfOneAddressOnTwoConnections(t *testing.T) {

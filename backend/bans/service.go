@@ -46,6 +46,8 @@ type Service struct {
 	dataVersion int64      // last change stamp seen; guarded by refreshMu
 
 	kick chan struct{} // wakes the poller after our own writes
+	// poll is how often the watcher polls the change stamp (pollEvery).
+	poll time.Duration
 
 	retryPolicy store.RetryPolicy
 
@@ -68,6 +70,7 @@ func New(db *store.DB, operator func() string) *Service {
 		operator:    operator,
 		born:        time.Now(),
 		kick:        make(chan struct{}, 1),
+		poll:        pollEvery,
 		subs:        map[int]*subscriber{},
 		retryPolicy: db.RetryPolicy(store.DefaultRetry),
 	}
@@ -117,8 +120,11 @@ func (s *Service) Close() error {
 func (s *Service) watch(ctx context.Context, done chan<- struct{}) {
 	defer close(done)
 	defer s.running.Store(false)
-	tick := time.NewTicker(pollEvery)
+	tick := time.NewTicker(s.poll)
 	defer tick.Stop()
+	// On a server, another process's commit is announced at once (store's
+	// LISTEN/NOTIFY); the poll stays as a safety net. On a file it is nil.
+	notified := s.db.Changes("bans")
 	for {
 		// On error the index stays behind its generation: lookups then
 		// reload it themselves and report the fault if it persists.
@@ -128,6 +134,8 @@ func (s *Service) watch(ctx context.Context, done chan<- struct{}) {
 			return
 		case <-tick.C:
 		case <-s.kick:
+		case <-notified:
+			s.gen.Add(1) // the bans changed: reload, whenever the last poll was
 		}
 	}
 }
