@@ -259,7 +259,7 @@ func (l *lister) general() ([]Contact, int64, error) {
 
 func (l *lister) unfiltered() ([]Contact, int64, error) {
 	var total int64
-	if err := l.g.Raw("SELECT count(*) FROM contacts").Scan(&total).Error; err != nil {
+	if err := l.g.Raw(l.d.countContacts()).Scan(&total).Error; err != nil {
 		return nil, 0, err
 	}
 	if total <= int64(l.offset()) {

@@ -40,7 +40,7 @@ func (db *DB) GetContact(ctx context.Context, id int64) (Contact, bool, error) {
 // CountContacts returns how many contacts are stored.
 func (tx *Tx) CountContacts() (int64, error) {
 	var n int64
-	err := tx.g.Raw(`SELECT count(*) FROM contacts`).Scan(&n).Error
+	err := tx.g.Raw(tx.db.dialect().countContacts()).Scan(&n).Error
 	return n, err
 }
 
