@@ -113,6 +113,11 @@ func RenderPG(query string, vars []any) string {
 			n, _ := strconv.Atoi(query[i+1 : j])
 			if n >= 1 && n <= len(vars) {
 				v := vars[n-1]
+				if val, ok := v.(driver.Valuer); ok {
+					if dv, err := val.Value(); err == nil {
+						v = dv
+					}
+				}
 				if bs, ok := v.([]byte); ok {
 					b.WriteString(`'\x` + hex.EncodeToString(bs) + `'::bytea`)
 				} else {

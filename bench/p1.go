@@ -183,6 +183,11 @@ func measureCases(ctx context.Context, rec *Recorder, cases []reportCase, raw fu
 		r := QueryResult{Key: c.key, Label: c.label, Total: total, Ours: Summarize(runs), Statements: stmts, Targeted: c.targeted}
 		r.Raw, r.RawNote = raw(stmts, r.Ours.Median)
 		logf("%s %-14s ours %8.2f ms  raw %8.2f ms  (%d statements, total %d)", tag, c.key, ms(r.Ours.Median), ms(r.Raw), len(stmts), total)
+		if r.Ours.Median >= targetPage {
+			for _, st := range stmts { // what to look at first
+				logf("    %s", shorten(strings.Join(strings.Fields(st), " "), 400))
+			}
+		}
 		out = append(out, r)
 	}
 	return out, errs

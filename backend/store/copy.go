@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -77,6 +78,14 @@ func Copy(ctx context.Context, from, to *DB, opts CopyOptions) (CopyReport, erro
 	})
 	if err != nil {
 		return CopyReport{}, Classify(err)
+	}
+	// Fresh statistics and visibility map for the new rows, at once: the
+	// planner then knows the tables' sizes, and counts over an index need
+	// not visit every row (autovacuum would get there, minutes later).
+	for _, t := range rep.Tables {
+		if err := to.WithContext(ctx).Exec(`VACUUM (ANALYZE) ` + quoteIdent(t.Table)).Error; err != nil {
+			slog.Warn("vacuum after the copy", "table", t.Table, "err", err)
+		}
 	}
 	rep.Took = time.Since(start)
 	return rep, nil
