@@ -131,7 +131,7 @@ describe('BanDialog', () => {
     expect(q('ban-already-blocked')).not.toBeNull()
     q('ban-renew-instead')!.click()
     await flushPromises()
-    expect(calls.at(-1)).toEqual({ method: 'Renew', args: [3, '1d', false] })
+    expect(calls.at(-1)).toEqual({ method: 'Renew', args: [3, '1d', false, ''] })
     expect(banned).toHaveLength(1)
     expect(show.value).toBe(false)
   })
