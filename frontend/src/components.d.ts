@@ -60,6 +60,7 @@ declare module 'vue' {
     NText: typeof import('naive-ui')['NText']
     NTimeline: typeof import('naive-ui')['NTimeline']
     NTimelineItem: typeof import('naive-ui')['NTimelineItem']
+    ReasonField: typeof import('./components/ReasonField.vue')['default']
     RenewDialog: typeof import('./components/dialogs/RenewDialog.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']
