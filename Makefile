@@ -89,8 +89,20 @@ fuzz: frontend/dist/index.html ## run each fuzz target briefly (FUZZTIME, defaul
 test-frontend: deps-npm ## Vitest component tests
 	cd frontend && npx vitest run
 
-test-e2e: deps-npm $(TEST_BIN) ## browser tests: playwright-core + Chromium against `banlist serve`
-	cd frontend && BANLIST_BIN=$(CURDIR)/$(TEST_BIN) node --test --test-concurrency=1 e2e/
+# with_postgres runs $(1) with a throwaway PostgreSQL server from Debian's
+# packages, named by BANLIST_TEST_POSTGRES; the server lives for the recipe
+# only (stopped on any exit). If it does not start, the recipe fails:
+# PostgreSQL tests never skip here (BANLIST_REQUIRE_POSTGRES=1).
+define with_postgres
+	@bash .ci/apt-deps.sh postgresql
+	pgdir=$$(mktemp -d -t banlist-pg.XXXXXX); chmod 755 "$$pgdir"; \
+	trap 'bash .ci/postgres.sh stop "$$pgdir/pg"; rmdir "$$pgdir"' EXIT; \
+	dsn=$$(bash .ci/postgres.sh start "$$pgdir/pg"); \
+	export BANLIST_TEST_POSTGRES="$$dsn" BANLIST_REQUIRE_POSTGRES=1; $(1)
+endef
+
+test-e2e: deps-npm $(TEST_BIN) ## browser tests: playwright-core + Chromium against `banlist serve` (some on a throwaway PostgreSQL)
+	$(call with_postgres,cd frontend && BANLIST_BIN=$(CURDIR)/$(TEST_BIN) node --test --test-concurrency=1 e2e/)
 
 test-desktop: deps frontend/dist/index.html ## wails build, then start the window under Xvfb and screenshot it
 	wails build -trimpath -s -skipbindings -m
@@ -103,13 +115,7 @@ test-share: deps-apt $(TEST_BIN) ## two serve processes and the CLI on two sshfs
 	BANLIST_SHARE_TEST=1 BANLIST_BIN=$(CURDIR)/$(TEST_BIN) go test -count=1 -v -run '^TestTwoMachines' ./backend/sharetest/
 
 test-go: frontend/dist/index.html ## Go unit, integration and multi-process tests (race detector on), with a throwaway PostgreSQL
-	@bash .ci/apt-deps.sh postgresql
-	@# The server lives for this recipe only (stopped on any exit). If it does
-	@# not start, the recipe fails: PostgreSQL tests never skip here.
-	pgdir=$$(mktemp -d -t banlist-pg.XXXXXX); chmod 755 "$$pgdir"; \
-	trap 'bash .ci/postgres.sh stop "$$pgdir/pg"; rmdir "$$pgdir"' EXIT; \
-	dsn=$$(bash .ci/postgres.sh start "$$pgdir/pg"); \
-	BANLIST_TEST_POSTGRES="$$dsn" BANLIST_REQUIRE_POSTGRES=1 go test -race -count=1 $(GO_PKGS)
+	$(call with_postgres,go test -race -count=1 $(GO_PKGS))
 
 bench: frontend/dist/index.html ## benchmarks at scale (never part of make test): prints a table, writes docs/BENCHMARKS.md
 	@bash .ci/apt-deps.sh sqlite3

@@ -202,6 +202,12 @@ func (a *App) OpenDatabase(path string, shared bool) (service.Info, error) {
 	return a.svc.OpenDatabase(a.ctx, path, shared)
 }
 
+// ConnectDatabase switches to a PostgreSQL server (postgres://…).
+func (a *App) ConnectDatabase(address string) (service.Info, error) {
+	a.called("ConnectDatabase")
+	return a.svc.ConnectDatabase(a.ctx, address)
+}
+
 // CreateDatabase creates a new database file and switches to it.
 func (a *App) CreateDatabase(path string, shared bool) (service.Info, error) {
 	a.called("CreateDatabase")

@@ -26,11 +26,15 @@ type Recorder struct {
 // NewRecorder registers a recorder on db's callbacks.
 func NewRecorder(db *gorm.DB) (*Recorder, error) {
 	r := &Recorder{}
+	pg := db.Dialector.Name() == "postgres"
 	record := func(tx *gorm.DB) {
 		if tx.Statement == nil || tx.Statement.Context == nil || tx.Statement.Context.Value(captureKey{}) == nil {
 			return
 		}
 		s := Render(tx.Statement.SQL.String(), tx.Statement.Vars)
+		if pg {
+			s = RenderPG(tx.Statement.SQL.String(), tx.Statement.Vars)
+		}
 		r.mu.Lock()
 		if r.on && s != "" {
 			r.stmt = append(r.stmt, s)
@@ -81,6 +85,42 @@ func Render(query string, vars []any) string {
 			b.WriteString(literal(vars[n]))
 			n++
 			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// RenderPG is Render for PostgreSQL, whose statements number their
+// parameters ($1, $2, …) and spell bytes as '\x…'::bytea, for psql.
+func RenderPG(query string, vars []any) string {
+	var b strings.Builder
+	quote := byte(0)
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '$' && i+1 < len(query) && query[i+1] >= '0' && query[i+1] <= '9':
+			j := i + 1
+			for j < len(query) && query[j] >= '0' && query[j] <= '9' {
+				j++
+			}
+			n, _ := strconv.Atoi(query[i+1 : j])
+			if n >= 1 && n <= len(vars) {
+				v := vars[n-1]
+				if bs, ok := v.([]byte); ok {
+					b.WriteString(`'\x` + hex.EncodeToString(bs) + `'::bytea`)
+				} else {
+					b.WriteString(literal(v))
+				}
+				i = j - 1
+				continue
+			}
 		}
 		b.WriteByte(c)
 	}

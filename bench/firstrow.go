@@ -123,6 +123,9 @@ func Merge(last, r *Report, parts []string) *Report {
 	if r.P5 != nil {
 		last.P5 = r.P5
 	}
+	if r.PG != nil {
+		last.PG = r.PG
+	}
 	last.Problems = append(last.Problems, r.Problems...)
 	last.Merged = append(last.Merged, Remeasure{Date: r.Machine.Date, Command: r.Machine.Command, Parts: parts})
 	return last

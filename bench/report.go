@@ -238,6 +238,9 @@ func Markdown(r *Report, prev *Report) string {
 	if r.P5 != nil {
 		p5(&b, r)
 	}
+	if r.PG != nil {
+		pgSection(&b, r, prev)
+	}
 	left(&b, r)
 	if len(r.Problems) > 0 {
 		w("## Problems in this run\n\n")
@@ -311,6 +314,9 @@ func summary(b *strings.Builder, r *Report) {
 	firstRowTargets(w, r)
 	if r.P5 != nil {
 		p5Targets(w, r.P5)
+	}
+	if r.PG != nil {
+		pgTargets(w, r.PG)
 	}
 	w("\n")
 }
@@ -433,7 +439,7 @@ contacts full of wildcards, quotes and non-ASCII letters). Insert, update and de
 keep it in step; the migration fills it from the existing rows once. Searches shorter than 3
 characters have no trigram and still scan (see the † row and "What is left").
 
-**List picks the statement shape** (` + "`backend/contacts/query.go`" + `) instead of one generic WHERE
+**List picks the statement shape** (` + "`backend/store/contactlist.go`" + `) instead of one generic WHERE
 clause that SQLite, which has no statistics (nothing runs ANALYZE), planned poorly:
 
 - *No filter*: ` + "`count(*)`" + ` and a walk down the ` + "`contacts_started`" + ` index (page 500 just walks further).

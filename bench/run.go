@@ -34,7 +34,7 @@ type Options struct {
 	WriterDur time.Duration
 	LoadDur   time.Duration
 	Trials    int
-	Parts     map[string]bool // p1 … p5; empty means all
+	Parts     map[string]bool // p1 … p5, pg; empty means all
 	Logf      func(string, ...any)
 }
 
@@ -47,11 +47,13 @@ type Report struct {
 	P2      *CheckResults  `json:"p2,omitempty"`
 	P3      []WriterResult `json:"p3,omitempty"`
 	// P3Share is P3 through two sshfs mounts of one folder (bench/p3share.go).
-	P3Share  []WriterResult  `json:"p3Share,omitempty"`
-	P4       *AppResults     `json:"p4,omitempty"`
-	P5       *EnforceResults `json:"p5,omitempty"`
-	Problems []string        `json:"problems,omitempty"`
-	Elapsed  time.Duration   `json:"elapsed"`
+	P3Share []WriterResult  `json:"p3Share,omitempty"`
+	P4      *AppResults     `json:"p4,omitempty"`
+	P5      *EnforceResults `json:"p5,omitempty"`
+	// PG is P1 and P2 again on a PostgreSQL server (bench/pg.go).
+	PG       *PGResults    `json:"pg,omitempty"`
+	Problems []string      `json:"problems,omitempty"`
+	Elapsed  time.Duration `json:"elapsed"`
 	// Merged lists parts measured later and merged in (-merge).
 	Merged []Remeasure `json:"merged,omitempty"`
 }
@@ -129,7 +131,7 @@ func Run(ctx context.Context, opts Options) *Report {
 	}
 	defer os.RemoveAll(tmp)
 
-	needBig := opts.want("p1") || opts.want("p4")
+	needBig := opts.want("p1") || opts.want("p4") || opts.want("pg")
 	if needBig {
 		ds, err := Contacts(ctx, opts.Contacts, opts.Bans, logf)
 		if err != nil {
@@ -181,6 +183,10 @@ func Run(ctx context.Context, opts Options) *Report {
 	if opts.want("p5") {
 		logf("P5: the CrowdSec feed on /v1/ with %d active bans", opts.CheckBans)
 		r.P5 = runEnforce(ctx, opts, tmp, problem)
+	}
+	if opts.want("pg") {
+		logf("PG: the report and Check on a PostgreSQL server")
+		r.PG = runPostgres(ctx, opts, tmp, r.Dataset, problem)
 	}
 	r.Elapsed = time.Since(start)
 	return r

@@ -6,7 +6,7 @@ import (
 	"maps"
 	"strings"
 
-	"gorm.io/gorm"
+	"banlist/backend/store"
 )
 
 // Incremental index updates.
@@ -51,9 +51,9 @@ func placeholders(n int) string {
 
 // applyDelta returns cur updated with the bans that events after cur.stamp
 // (up to stamp) touched, as they are at now; nil when a full load is due.
-func applyDelta(db *gorm.DB, cur *index, stamp, now int64) (*index, error) {
+func applyDelta(db *store.Tx, cur *index, stamp, now int64) (*index, error) {
 	var banIDs []int64
-	if err := db.Raw(`SELECT DISTINCT ban_id FROM ban_events WHERE id > ? AND id <= ? LIMIT ?`,
+	if err := db.Gorm().Raw(`SELECT DISTINCT ban_id FROM ban_events WHERE id > ? AND id <= ? LIMIT ?`,
 		cur.stamp, stamp, maxDelta+1).Scan(&banIDs).Error; err != nil {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func applyDelta(db *gorm.DB, cur *index, stamp, now int64) (*index, error) {
 			IsRange bool
 			Lo, Hi  []byte
 		}
-		if err := db.Raw(`SELECT is_range, lo, hi FROM bans WHERE id IN ?`, part).Scan(&rows).Error; err != nil {
+		if err := db.Gorm().Raw(`SELECT is_range, lo, hi FROM bans WHERE id IN ?`, part).Scan(&rows).Error; err != nil {
 			return nil, err
 		}
 		for _, r := range rows {
@@ -109,7 +109,7 @@ func applyDelta(db *gorm.DB, cur *index, stamp, now int64) (*index, error) {
 			Lo        []byte
 			ExpiresAt int64
 		}
-		if err := db.Raw(`SELECT id, target, lo, expires_at FROM bans WHERE lo IN (`+placeholders(len(part))+`)
+		if err := db.Gorm().Raw(`SELECT id, target, lo, expires_at FROM bans WHERE lo IN (`+placeholders(len(part))+`)
 			AND is_range = 0 AND lo = hi AND removed_at IS NULL AND expires_at > ?`, args...).Scan(&rows).Error; err != nil {
 			return nil, err
 		}
@@ -129,7 +129,7 @@ func applyDelta(db *gorm.DB, cur *index, stamp, now int64) (*index, error) {
 			Lo, Hi    []byte
 			ExpiresAt int64
 		}
-		if err := db.Raw(`SELECT id, target, lo, hi, expires_at FROM bans
+		if err := db.Gorm().Raw(`SELECT id, target, lo, hi, expires_at FROM bans
 			WHERE removed_at IS NULL AND expires_at > ? AND (is_range = 1 OR lo <> hi)`, now).Scan(&rows).Error; err != nil {
 			return nil, err
 		}

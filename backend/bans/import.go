@@ -5,10 +5,9 @@ import (
 	"errors"
 	"sort"
 
-	"gorm.io/gorm"
-
 	"banlist/backend/apperr"
 	"banlist/backend/ipaddr"
+	"banlist/backend/store"
 )
 
 // ImportLine is one address to block in a batch import.
@@ -75,7 +74,7 @@ func (s *Service) Import(ctx context.Context, lines []ImportLine, progress func(
 		return res, nil
 	}
 	actor, source := s.actor(ctx)
-	err := s.write(ctx, "import the addresses", func(tx *gorm.DB) error {
+	err := s.write(ctx, "import the addresses", func(tx *store.Tx) error {
 		// The transaction may be retried while the file is busy: start over.
 		res = ImportResult{Rejected: append([]Rejection(nil), early...)}
 		now := s.nowMs()

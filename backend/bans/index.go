@@ -8,9 +8,8 @@ import (
 	"slices"
 	"time"
 
-	"gorm.io/gorm"
-
 	"banlist/backend/ipaddr"
+	"banlist/backend/store"
 )
 
 // key is a position in the shared 16-byte address space (see ipaddr.Key) as
@@ -257,8 +256,8 @@ func (s *Service) changeVersion(ctx context.Context) (int64, error) {
 		}
 	}
 	var v int64
-	err := s.read(ctx, "check the ban list for changes", func(db *gorm.DB) error {
-		return db.Raw("PRAGMA data_version").Scan(&v).Error
+	err := s.read(ctx, "check the ban list for changes", func(db *store.Tx) error {
+		return db.Gorm().Raw("PRAGMA data_version").Scan(&v).Error
 	})
 	return v, err
 }
@@ -268,9 +267,9 @@ func (s *Service) changeVersion(ctx context.Context) (int64, error) {
 // its stamp claims.
 func (s *Service) load(ctx context.Context, cur *index, now int64) (*index, error) {
 	var ix *index
-	err := s.read(ctx, "load the active bans", func(db *gorm.DB) error {
+	err := s.read(ctx, "load the active bans", func(db *store.Tx) error {
 		var stamp int64
-		if err := db.Raw(`SELECT coalesce(max(id), 0) FROM ban_events`).Scan(&stamp).Error; err != nil {
+		if err := db.Gorm().Raw(`SELECT coalesce(max(id), 0) FROM ban_events`).Scan(&stamp).Error; err != nil {
 			return err
 		}
 		if cur != nil && stamp == cur.stamp && now >= cur.loadedAt {
@@ -284,7 +283,7 @@ func (s *Service) load(ctx context.Context, cur *index, now int64) (*index, erro
 				return err
 			}
 		}
-		rows, err := db.Raw(`SELECT id, target, is_range, lo, hi, expires_at FROM bans
+		rows, err := db.Gorm().Raw(`SELECT id, target, is_range, lo, hi, expires_at FROM bans
 			WHERE removed_at IS NULL AND expires_at > ?`, now).Rows()
 		if err != nil {
 			return err
@@ -380,9 +379,9 @@ func (s *Service) ActiveByIP(ctx context.Context, ips []string) (map[string]Ban,
 	for start := 0; start < len(ids); start += chunk {
 		part := ids[start:min(start+chunk, len(ids))]
 		var rows []banRow
-		err := s.read(ctx, "read the active bans", func(db *gorm.DB) error {
+		err := s.read(ctx, "read the active bans", func(db *store.Tx) error {
 			rows = rows[:0]
-			return db.Raw(`SELECT `+banCols+` FROM bans WHERE id IN ?`, part).Scan(&rows).Error
+			return db.Gorm().Raw(`SELECT `+banCols+` FROM bans WHERE id IN ?`, part).Scan(&rows).Error
 		})
 		if err != nil {
 			return nil, err

@@ -3,15 +3,14 @@ package bans
 import (
 	"net/netip"
 
-	"gorm.io/gorm"
-
 	"banlist/backend/ipaddr"
+	"banlist/backend/store"
 )
 
 // insertBan blocks t inside tx, recording actor and the door it came
 // through (source), unless an active ban on t or on a range
 // containing it exists at now (then CodeAlreadyBlocked with that ban).
-func insertBan(tx *gorm.DB, t ipaddr.Target, p Period, notes, actor, source string, now int64) (Ban, error) {
+func insertBan(tx *store.Tx, t ipaddr.Target, p Period, notes, actor, source string, now int64) (Ban, error) {
 	name := t.String()
 	lo, hi := t.Lo(), t.Hi()
 	if cover, found, err := coveringBan(tx, t, now, 0); err != nil || found {
@@ -24,7 +23,7 @@ func insertBan(tx *gorm.DB, t ipaddr.Target, p Period, notes, actor, source stri
 		Target: name, IsRange: t.IsRange, Period: string(p), Notes: notes,
 		CreatedBy: actor, CreatedAt: now, ExpiresAt: p.Add(msTime(now)).UnixMilli(),
 	}
-	if err := tx.Raw(`INSERT INTO bans(target, is_range, lo, hi, period, notes, created_by, created_at, expires_at)
+	if err := tx.Gorm().Raw(`INSERT INTO bans(target, is_range, lo, hi, period, notes, created_by, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		row.Target, row.IsRange, lo[:], hi[:], row.Period, row.Notes, row.CreatedBy, row.CreatedAt, row.ExpiresAt,
 	).Scan(&row.ID).Error; err != nil {
@@ -42,10 +41,10 @@ func insertBan(tx *gorm.DB, t ipaddr.Target, p Period, notes, actor, source stri
 // coveringBan finds the ban active at now on t or on a range containing it,
 // other than ban except (0 for none): one on t itself first, then the one
 // that lasts longest.
-func coveringBan(tx *gorm.DB, t ipaddr.Target, now, except int64) (banRow, bool, error) {
+func coveringBan(tx *store.Tx, t ipaddr.Target, now, except int64) (banRow, bool, error) {
 	hi := t.Hi()
 	var cover banRow
-	res := tx.Raw(`SELECT `+banCols+` FROM bans
+	res := tx.Gorm().Raw(`SELECT `+banCols+` FROM bans
 		WHERE removed_at IS NULL AND lo IN ? AND hi >= ? AND +expires_at > ? AND id <> ?
 		ORDER BY target = ? DESC, expires_at DESC, id DESC LIMIT 1`,
 		coverLos(t), hi[:], now, except, t.String()).Scan(&cover)

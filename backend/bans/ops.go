@@ -7,10 +7,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"gorm.io/gorm"
-
 	"banlist/backend/apperr"
 	"banlist/backend/ipaddr"
+	"banlist/backend/store"
 )
 
 // banRow is a bans table row.
@@ -162,17 +161,17 @@ func checkNotes(notes string) error {
 }
 
 // findRow reads ban id; a missing ban is ErrNotFound.
-func findRow(db *gorm.DB, id int64) (banRow, error) {
+func findRow(db *store.Tx, id int64) (banRow, error) {
 	var row banRow
-	res := db.Raw(`SELECT `+banCols+` FROM bans WHERE id = ?`, id).Scan(&row)
+	res := db.Gorm().Raw(`SELECT `+banCols+` FROM bans WHERE id = ?`, id).Scan(&row)
 	if res.Error == nil && res.RowsAffected == 0 {
 		return row, notFound(id)
 	}
 	return row, res.Error
 }
 
-func insertEvent(tx *gorm.DB, e eventRow) error {
-	return tx.Exec(`INSERT INTO ban_events(ban_id, target, kind, actor, at, period, notes, expires_at, source)
+func insertEvent(tx *store.Tx, e eventRow) error {
+	return tx.Gorm().Exec(`INSERT INTO ban_events(ban_id, target, kind, actor, at, period, notes, expires_at, source)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.BanID, e.Target, e.Kind, e.Actor, e.At, e.Period, e.Notes, e.ExpiresAt, e.Source).Error
 }
@@ -197,7 +196,7 @@ func (s *Service) BanIP(ctx context.Context, target, period, notes string) (Ban,
 	}
 	actor, source := s.actor(ctx)
 	var out Ban
-	err = s.write(ctx, "block "+t.String(), func(tx *gorm.DB) error {
+	err = s.write(ctx, "block "+t.String(), func(tx *store.Tx) error {
 		if err := s.refuseProtected(ctx, tx, t); err != nil {
 			return err
 		}
@@ -226,7 +225,7 @@ func (s *Service) Renew(ctx context.Context, id int64, period string, allowShort
 	}
 	actor, source := s.actor(ctx)
 	var out Ban
-	err = s.write(ctx, fmt.Sprintf("renew ban #%d", id), func(tx *gorm.DB) error {
+	err = s.write(ctx, fmt.Sprintf("renew ban #%d", id), func(tx *store.Tx) error {
 		now := s.nowMs()
 		row, err := findRow(tx, id)
 		if err != nil {
@@ -249,7 +248,7 @@ func (s *Service) Renew(ctx context.Context, id int64, period string, allowShort
 		}
 		if row.ExpiresAt <= now {
 			var other banRow
-			res := tx.Raw(`SELECT `+banCols+` FROM bans
+			res := tx.Gorm().Raw(`SELECT `+banCols+` FROM bans
 				WHERE target = ? AND id <> ? AND removed_at IS NULL AND expires_at > ?
 				ORDER BY expires_at DESC LIMIT 1`, row.Target, id, now).Scan(&other)
 			if res.Error != nil {
@@ -266,7 +265,7 @@ func (s *Service) Renew(ctx context.Context, id int64, period string, allowShort
 		row.Period = string(p)
 		row.ExpiresAt = proposed
 		row.Renewals++
-		if err := tx.Exec(`UPDATE bans SET period = ?, expires_at = ?, renewals = renewals + 1 WHERE id = ?`,
+		if err := tx.Gorm().Exec(`UPDATE bans SET period = ?, expires_at = ?, renewals = renewals + 1 WHERE id = ?`,
 			row.Period, row.ExpiresAt, id).Error; err != nil {
 			return err
 		}
@@ -292,7 +291,7 @@ func (s *Service) Unban(ctx context.Context, id int64, reason string) (UnbanResu
 	}
 	actor, source := s.actor(ctx)
 	var out UnbanResult
-	err = s.write(ctx, fmt.Sprintf("unblock ban #%d", id), func(tx *gorm.DB) error {
+	err = s.write(ctx, fmt.Sprintf("unblock ban #%d", id), func(tx *store.Tx) error {
 		now := s.nowMs()
 		row, err := findRow(tx, id)
 		if err != nil {
@@ -303,7 +302,7 @@ func (s *Service) Unban(ctx context.Context, id int64, reason string) (UnbanResu
 			return nil
 		}
 		row.RemovedAt, row.RemovedBy = &now, actor
-		if err := tx.Exec(`UPDATE bans SET removed_at = ?, removed_by = ? WHERE id = ?`, now, actor, id).Error; err != nil {
+		if err := tx.Gorm().Exec(`UPDATE bans SET removed_at = ?, removed_by = ? WHERE id = ?`, now, actor, id).Error; err != nil {
 			return err
 		}
 		if err := insertEvent(tx, eventRow{
@@ -320,7 +319,7 @@ func (s *Service) Unban(ctx context.Context, id int64, reason string) (UnbanResu
 // GetBan returns ban id as it stands now.
 func (s *Service) GetBan(ctx context.Context, id int64) (Ban, error) {
 	var out Ban
-	err := s.read(ctx, fmt.Sprintf("read ban #%d", id), func(db *gorm.DB) error {
+	err := s.read(ctx, fmt.Sprintf("read ban #%d", id), func(db *store.Tx) error {
 		row, err := findRow(db, id)
 		if err != nil {
 			return err
@@ -341,8 +340,8 @@ func (s *Service) BanHistory(ctx context.Context, target string) ([]Event, error
 		return nil, err
 	}
 	var rows []eventRow
-	err = s.read(ctx, "read the history of "+t.String(), func(db *gorm.DB) error {
-		return db.Raw(`SELECT id, ban_id, target, kind, actor, at, period, notes, expires_at
+	err = s.read(ctx, "read the history of "+t.String(), func(db *store.Tx) error {
+		return db.Gorm().Raw(`SELECT id, ban_id, target, kind, actor, at, period, notes, expires_at
 			FROM ban_events WHERE target = ? ORDER BY at, id`, t.String()).Scan(&rows).Error
 	})
 	if err != nil {
@@ -413,12 +412,12 @@ func (s *Service) ListBlacklist(ctx context.Context, f Filter) (Page, error) {
 
 	out := Page{Page: page, PageSize: size, Items: []Ban{}}
 	var rows []banRow
-	err := s.read(ctx, "read the ban list", func(db *gorm.DB) error {
-		if err := db.Raw(`SELECT count(*) FROM bans WHERE `+where, args...).Scan(&out.Total).Error; err != nil {
+	err := s.read(ctx, "read the ban list", func(db *store.Tx) error {
+		if err := db.Gorm().Raw(`SELECT count(*) FROM bans WHERE `+where, args...).Scan(&out.Total).Error; err != nil {
 			return err
 		}
 		rows = rows[:0]
-		return db.Raw(`SELECT `+banCols+` FROM bans WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+		return db.Gorm().Raw(`SELECT `+banCols+` FROM bans WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
 			append(args, size, (page-1)*size)...).Scan(&rows).Error
 	})
 	if err != nil {

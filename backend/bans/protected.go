@@ -5,17 +5,16 @@ import (
 	"fmt"
 	"strings"
 
-	"gorm.io/gorm"
-
 	"banlist/backend/apperr"
 	"banlist/backend/ipaddr"
+	"banlist/backend/store"
 )
 
 // refuseProtected fails with CodeProtected when t shares any address with
 // an entry of the never-ban list (t inside the entry, the entry inside t,
 // or a partial overlap), naming the entry so the supervisor knows why.
-func (s *Service) refuseProtected(ctx context.Context, tx *gorm.DB, t ipaddr.Target) error {
-	hits, err := s.db.ProtectedOverlapping(ctx, tx, t.Lo(), t.Hi())
+func (s *Service) refuseProtected(ctx context.Context, tx *store.Tx, t ipaddr.Target) error {
+	hits, err := tx.ProtectedOverlapping(t.Lo(), t.Hi())
 	if err != nil || len(hits) == 0 {
 		return err
 	}

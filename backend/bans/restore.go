@@ -4,10 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"gorm.io/gorm"
-
 	"banlist/backend/apperr"
 	"banlist/backend/ipaddr"
+	"banlist/backend/store"
 )
 
 // Event kinds written by Restore and EditNotes.
@@ -24,7 +23,7 @@ const (
 func (s *Service) Restore(ctx context.Context, id int64) (Ban, error) {
 	actor, source := s.actor(ctx)
 	var out Ban
-	err := s.write(ctx, fmt.Sprintf("restore ban #%d", id), func(tx *gorm.DB) error {
+	err := s.write(ctx, fmt.Sprintf("restore ban #%d", id), func(tx *store.Tx) error {
 		now := s.nowMs()
 		row, err := findRow(tx, id)
 		if err != nil {
@@ -48,7 +47,7 @@ func (s *Service) Restore(ctx context.Context, id int64) (Ban, error) {
 			}
 			return err
 		}
-		if err := tx.Exec(`UPDATE bans SET removed_at = NULL, removed_by = '' WHERE id = ?`, id).Error; err != nil {
+		if err := tx.Gorm().Exec(`UPDATE bans SET removed_at = NULL, removed_by = '' WHERE id = ?`, id).Error; err != nil {
 			return err
 		}
 		row.RemovedAt, row.RemovedBy = nil, ""
@@ -72,7 +71,7 @@ func (s *Service) EditNotes(ctx context.Context, id int64, notes string) (Ban, e
 	}
 	actor, source := s.actor(ctx)
 	var out Ban
-	err := s.write(ctx, fmt.Sprintf("edit the notes of ban #%d", id), func(tx *gorm.DB) error {
+	err := s.write(ctx, fmt.Sprintf("edit the notes of ban #%d", id), func(tx *store.Tx) error {
 		now := s.nowMs()
 		row, err := findRow(tx, id)
 		if err != nil {
@@ -87,7 +86,7 @@ func (s *Service) EditNotes(ctx context.Context, id int64, notes string) (Ban, e
 			out = row.toBan(now)
 			return nil
 		}
-		if err := tx.Exec(`UPDATE bans SET notes = ? WHERE id = ?`, notes, id).Error; err != nil {
+		if err := tx.Gorm().Exec(`UPDATE bans SET notes = ? WHERE id = ?`, notes, id).Error; err != nil {
 			return err
 		}
 		row.Notes = notes

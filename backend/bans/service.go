@@ -7,17 +7,12 @@ package bans
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"gorm.io/gorm"
-
 	"banlist/backend/actor"
-	"banlist/backend/apperr"
 	"banlist/backend/store"
 )
 
@@ -228,7 +223,7 @@ func (s *Service) nowMs() int64 { return s.db.Clock.Now().UnixMilli() }
 // write runs fn in one IMMEDIATE transaction, retrying the whole transaction
 // while the database is busy, and marks the index out of date once it commits.
 // action completes "Could not …" in storage error messages.
-func (s *Service) write(ctx context.Context, action string, fn func(tx *gorm.DB) error) error {
+func (s *Service) write(ctx context.Context, action string, fn func(tx *store.Tx) error) error {
 	err := store.Retry(ctx, s.retryPolicy, func() error { return s.db.WriteTx(ctx, fn) })
 	if err == nil {
 		s.written()
@@ -237,43 +232,12 @@ func (s *Service) write(ctx context.Context, action string, fn func(tx *gorm.DB)
 }
 
 // read runs fn, retrying while the database is busy.
-func (s *Service) read(ctx context.Context, action string, fn func(db *gorm.DB) error) error {
-	err := store.Retry(ctx, s.retryPolicy, func() error { return fn(s.db.WithContext(ctx)) })
+func (s *Service) read(ctx context.Context, action string, fn func(db *store.Tx) error) error {
+	err := store.Retry(ctx, s.retryPolicy, func() error { return fn(s.db.Session(ctx)) })
 	return s.fault(ctx, action, err)
 }
 
 // fault turns a storage error into something a supervisor can act on.
-// Errors that are already user-facing pass through unchanged.
 func (s *Service) fault(ctx context.Context, action string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var ae *apperr.Error
-	if errors.As(err, &ae) {
-		return err
-	}
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return fmt.Errorf("%s: %w", action, ctxErr)
-	}
-	c := store.Classify(err)
-	where := "the ban list"
-	if s.db.Shared {
-		where = "the shared ban list"
-	}
-	var msg string
-	switch {
-	case errors.Is(c, store.ErrBusy):
-		msg = fmt.Sprintf("Could not %s: %s is locked by another banlist window or computer. Try again in a moment.", action, where)
-	case errors.Is(c, store.ErrReadOnly):
-		msg = fmt.Sprintf("Could not %s: %s file (%s) is read-only. Check that it and its folder can be written.", action, where, s.db.Path)
-	case errors.Is(c, store.ErrDiskFull):
-		msg = fmt.Sprintf("Could not %s: the disk holding %s is full. Free some space and try again.", action, where)
-	case errors.Is(c, store.ErrNotDatabase):
-		msg = fmt.Sprintf("Could not %s: %s file (%s) is damaged or is not a banlist database.", action, where, s.db.Path)
-	case strings.Contains(err.Error(), "disk I/O error"):
-		msg = fmt.Sprintf("Could not %s: %s file (%s) could not be read or written. Check that the disk or network share is reachable.", action, where, s.db.Path)
-	default:
-		return fmt.Errorf("%s: %w", action, err)
-	}
-	return apperr.Unavailable(msg, c)
+	return s.db.Fault(ctx, action, err)
 }

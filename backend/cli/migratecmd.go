@@ -46,7 +46,7 @@ func runMigrate(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer src.Close()
-	dst, err := store.Open(ctx, store.Options{Path: *to, Clock: clock.System{}, Server: true})
+	dst, err := store.Open(ctx, store.Options{Path: *to, Clock: clock.System{}})
 	if err != nil {
 		return err
 	}

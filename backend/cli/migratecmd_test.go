@@ -69,16 +69,16 @@ func teamFile(t *testing.T) string {
 	}
 
 	office := mustTarget(t, "192.0.2.0/28")
-	if _, err := db.AddProtected(ctx, nil, store.Protected{Target: office.String(), IsRange: true, Notes: "office", CreatedBy: "Sam", CreatedAt: clk.Now().UnixMilli()}, office.Lo(), office.Hi()); err != nil {
+	if _, err := db.Session(ctx).AddProtected(store.Protected{Target: office.String(), IsRange: true, Notes: "office", CreatedBy: "Sam", CreatedAt: clk.Now().UnixMilli()}, office.Lo(), office.Hi()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddToken(ctx, nil, store.Token{Name: "chat-server", Role: "check", Hash: "f00d", CreatedBy: "Sam", CreatedAt: clk.Now().UnixMilli()}); err != nil {
+	if _, err := db.Session(ctx).AddToken(store.Token{Name: "chat-server", Role: "check", Hash: "f00d", CreatedBy: "Sam", CreatedAt: clk.Now().UnixMilli()}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.AddBouncer(ctx, "Edge-1", "beef"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.RecordAudit(ctx, nil, store.AuditEntry{Kind: "import", Target: "contacts.csv", Detail: "Imported 2610 contacts."}); err != nil {
+	if err := db.Session(ctx).RecordAudit(store.AuditEntry{Kind: "import", Target: "contacts.csv", Detail: "Imported 2610 contacts."}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Exec(`INSERT INTO settings(key, value) VALUES ('operator', 'Sam'), ('theme', 'dark')`).Error; err != nil {
@@ -194,7 +194,7 @@ func TestMigrateCopiesEveryRowByteForByte(t *testing.T) {
 
 	// The sequences moved past the copied ids: new rows get fresh ids.
 	ctx := actor.With(context.Background(), actor.Actor{Name: "Sam", Source: actor.CLI})
-	tok, err := dst.AddToken(ctx, nil, store.Token{Name: "after", Role: "agent", Hash: "cafe", CreatedBy: "Sam"})
+	tok, err := dst.Session(ctx).AddToken(store.Token{Name: "after", Role: "agent", Hash: "cafe", CreatedBy: "Sam"})
 	if err != nil || tok.ID != 2 {
 		t.Errorf("first token after the copy: id %d, %v; want 2", tok.ID, err)
 	}

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"banlist/backend/apperr"
 	"banlist/backend/store"
 )
@@ -38,29 +36,8 @@ type Contact struct {
 	FirstMessage string     `json:"firstMessage"`
 }
 
-// row is the stored shape of a Contact (times as Unix milliseconds).
-type row struct {
-	ID           int64
-	VisitorName  string
-	Email        string
-	IP           string
-	IPKey        []byte
-	Channel      string
-	StartedAt    int64
-	EndedAt      *int64
-	DurationSec  int64
-	Agent        string
-	Department   string
-	Messages     int64
-	Rating       *int64
-	Country      string
-	UserAgent    string
-	FirstMessage string
-}
-
-func (row) TableName() string { return "contacts" }
-
-func (r row) contact() Contact {
+// fromStore is the report's shape of a stored contact.
+func fromStore(r store.Contact) Contact {
 	c := Contact{
 		ID: r.ID, VisitorName: r.VisitorName, Email: r.Email, IP: r.IP, Channel: r.Channel,
 		StartedAt: time.UnixMilli(r.StartedAt).UTC(), DurationSec: r.DurationSec, Agent: r.Agent,
@@ -74,17 +51,19 @@ func (r row) contact() Contact {
 	return c
 }
 
-func toRow(c Contact) (row, error) {
+// toStore is c as stored: its address normalized (and as a range key), its
+// times in Unix milliseconds, the default channel filled in.
+func toStore(c Contact) (store.Contact, error) {
 	addr, err := netip.ParseAddr(strings.TrimSpace(c.IP))
 	if err != nil || addr.Zone() != "" {
-		return row{}, apperr.Invalid("ip", fmt.Sprintf("“%s” is not an IP address", c.IP))
+		return store.Contact{}, apperr.Invalid("ip", fmt.Sprintf("“%s” is not an IP address", c.IP))
 	}
 	addr = addr.Unmap()
 	key := addr.As16()
 	// The id is always assigned by the database: a contact is new when
 	// inserted, and a retried transaction must not reuse ids handed out by a
 	// failed attempt.
-	r := row{
+	r := store.Contact{
 		VisitorName: c.VisitorName, Email: c.Email, IP: addr.String(), IPKey: key[:],
 		Channel: c.Channel, StartedAt: c.StartedAt.UnixMilli(), DurationSec: c.DurationSec,
 		Agent: c.Agent, Department: c.Department, Messages: c.Messages, Rating: c.Rating,
@@ -100,9 +79,6 @@ func toRow(c Contact) (row, error) {
 	return r, nil
 }
 
-// insertBatch is how many contacts one INSERT statement carries.
-const insertBatch = 100
-
 // Store reads and writes contacts.
 type Store struct {
 	db *store.DB
@@ -114,48 +90,25 @@ func New(db *store.DB) *Store { return &Store{db: db} }
 // Insert stores contacts in one transaction: all or none. Each contact's IP
 // is normalized; the assigned ids are written back into cs.
 func (s *Store) Insert(ctx context.Context, cs []Contact) error {
-	err := s.db.Write(ctx, func(tx *gorm.DB) error {
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
 		return InsertTx(tx, cs)
 	})
-	if err != nil {
-		var ae *apperr.Error
-		if errors.As(err, &ae) {
-			return err
-		}
-		return apperr.Unavailable("Could not save contacts: "+store.Classify(err).Error(), err)
-	}
-	return nil
+	return s.db.Fault(ctx, "save contacts", err)
 }
 
-// InsertTx stores contacts inside the caller's transaction tx.
-func InsertTx(tx *gorm.DB, cs []Contact) error {
-	rows := make([]row, len(cs))
+// InsertTx stores contacts inside the caller's transaction tx. Each
+// contact's IP is normalized; the assigned ids are written back into cs.
+func InsertTx(tx *store.Tx, cs []Contact) error {
+	rows := make([]store.Contact, len(cs))
 	for i, c := range cs {
-		r, err := toRow(c)
+		r, err := toStore(c)
 		if err != nil {
 			return fmt.Errorf("contact %d: %w", i+1, err)
 		}
 		rows[i] = r
 	}
-	// Batches of bulkBatch as one JSON parameter (bulk.go); a batch holding
-	// text that JSON cannot carry byte for byte goes through 100-row INSERTs
-	// (the driver binds parameters in time that grows faster than their
-	// number, and 100 rows per statement is about twice as fast as 500).
-	for start := 0; start < len(rows); start += bulkBatch {
-		part := rows[start:min(start+bulkBatch, len(rows))]
-		safe := true
-		for i := range part {
-			safe = safe && part[i].jsonSafe()
-		}
-		var err error
-		if safe {
-			err = insertJSON(tx, part)
-		} else {
-			err = tx.CreateInBatches(part, insertBatch).Error
-		}
-		if err != nil {
-			return err
-		}
+	if err := tx.InsertContacts(rows); err != nil {
+		return err
 	}
 	for i := range rows {
 		cs[i].ID = rows[i].ID
@@ -166,27 +119,22 @@ func InsertTx(tx *gorm.DB, cs []Contact) error {
 
 // Get returns one contact.
 func (s *Store) Get(ctx context.Context, id int64) (Contact, error) {
-	var r row
-	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	r, ok, err := s.db.GetContact(ctx, id)
+	if err != nil {
+		return Contact{}, s.db.Fault(ctx, "read the contact", err)
+	}
+	if !ok {
 		return Contact{}, &apperr.Error{Code: apperr.CodeNotFound, Message: fmt.Sprintf("Contact %d does not exist.", id), Err: ErrNotFound}
 	}
-	if err != nil {
-		return Contact{}, apperr.Unavailable("Could not read the contact: "+store.Classify(err).Error(), err)
-	}
-	return r.contact(), nil
+	return fromStore(r), nil
 }
 
 // Count returns how many contacts are stored.
 func (s *Store) Count(ctx context.Context) (int64, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Model(&row{}).Count(&n).Error
-	return n, err
+	return s.db.Session(ctx).CountContacts()
 }
 
 // CountByIP returns how many contacts came from ip.
 func (s *Store) CountByIP(ctx context.Context, ip string) (int64, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Model(&row{}).Where("ip = ?", ip).Count(&n).Error
-	return n, err
+	return s.db.CountContactsByIP(ctx, ip)
 }

@@ -16,8 +16,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"gorm.io/gorm"
-
 	"banlist/backend/apperr"
 	"banlist/backend/store"
 )
@@ -204,15 +202,18 @@ func (s *Store) ImportWithProgress(ctx context.Context, r io.Reader, format Impo
 		return ImportReport{}, err
 	}
 	if len(im.good) > 0 {
-		err := s.db.Write(ctx, func(tx *gorm.DB) error {
+		err := s.db.Write(ctx, func(tx *store.Tx) error {
 			return insertReporting(ctx, tx, im.good, progress)
 		})
 		if err != nil {
 			if cerr := im.checkContext(); cerr != nil {
 				return ImportReport{}, cerr
 			}
-			return ImportReport{}, apperr.Unavailable("Could not save the imported contacts: "+
-				store.Classify(err).Error()+". Nothing was imported.", err)
+			err = s.db.Fault(ctx, "save the imported contacts", err)
+			if ae := (*apperr.Error)(nil); errors.As(err, &ae) {
+				ae.Message += " Nothing was imported."
+			}
+			return ImportReport{}, err
 		}
 	}
 	im.rep.Imported = len(im.good)

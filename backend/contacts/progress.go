@@ -3,7 +3,7 @@ package contacts
 import (
 	"context"
 
-	"gorm.io/gorm"
+	"banlist/backend/store"
 )
 
 // ProgressFunc is told how far an import has got: phase "reading" counts
@@ -15,7 +15,7 @@ const progressChunk = 5000
 
 // insertReporting stores cs inside tx in chunks, reporting after each one
 // and stopping (so that the transaction rolls back) if ctx ends.
-func insertReporting(ctx context.Context, tx *gorm.DB, cs []Contact, progress ProgressFunc) error {
+func insertReporting(ctx context.Context, tx *store.Tx, cs []Contact, progress ProgressFunc) error {
 	total := int64(len(cs))
 	for start := 0; start < len(cs); start += progressChunk {
 		if err := ctx.Err(); err != nil {

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"banlist/backend/contacts"
 	"banlist/backend/store"
 )
@@ -143,17 +141,10 @@ func randomIP(r *rand.Rand) string {
 // Two processes opening a new shared file at once load the set only once.
 func SeedIfEmpty(ctx context.Context, db *store.DB, now time.Time, n int) (bool, error) {
 	loaded := false
-	err := db.Write(ctx, func(tx *gorm.DB) error {
-		var count int64
-		if err := tx.Raw(`SELECT count(*) FROM contacts`).Scan(&count).Error; err != nil {
+	err := db.Write(ctx, func(tx *store.Tx) error {
+		load, err := tx.ClaimDemoSeed(now.Format(time.RFC3339))
+		if err != nil || !load {
 			return err
-		}
-		res := tx.Exec(`INSERT OR IGNORE INTO settings(key, value) VALUES ('demo_loaded', ?)`, now.Format(time.RFC3339))
-		if res.Error != nil {
-			return res.Error
-		}
-		if count > 0 || res.RowsAffected == 0 {
-			return nil
 		}
 		loaded = true
 		return contacts.InsertTx(tx, Contacts(now, n))

@@ -6,7 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"banlist/backend/clock"
 	"banlist/backend/demo"
+	"banlist/backend/store"
+	"banlist/backend/store/pgtest"
 	"banlist/backend/store/storetest"
 )
 
@@ -40,19 +43,28 @@ func TestContactsAreDeterministicAndRealistic(t *testing.T) {
 	}
 }
 
+// On both engines: the claim in settings is ON CONFLICT DO NOTHING, and the
+// bulk insert takes each engine's path.
 func TestSeedLoadsOnceAndNeverIntoAUsedDatabase(t *testing.T) {
-	db, clk := storetest.Open(t)
-	ctx := context.Background()
-	loaded, err := demo.SeedIfEmpty(ctx, db, clk.Now(), 50)
-	if err != nil || !loaded {
-		t.Fatalf("first seed: loaded=%v err=%v", loaded, err)
-	}
-	if err := db.Exec("DELETE FROM contacts").Error; err != nil {
-		t.Fatal(err)
-	}
-	// A database whose demo data was deleted by its owner is not refilled.
-	loaded, err = demo.SeedIfEmpty(ctx, db, clk.Now(), 50)
-	if err != nil || loaded {
-		t.Fatalf("second seed: loaded=%v err=%v", loaded, err)
+	for _, e := range []struct {
+		name string
+		open func(testing.TB) (*store.DB, *clock.Fixed)
+	}{{"sqlite", storetest.Open}, {"postgres", pgtest.Open}} {
+		t.Run(e.name, func(t *testing.T) {
+			db, clk := e.open(t)
+			ctx := context.Background()
+			loaded, err := demo.SeedIfEmpty(ctx, db, clk.Now(), 50)
+			if err != nil || !loaded {
+				t.Fatalf("first seed: loaded=%v err=%v", loaded, err)
+			}
+			if err := db.Exec("DELETE FROM contacts").Error; err != nil {
+				t.Fatal(err)
+			}
+			// A database whose demo data was deleted by its owner is not refilled.
+			loaded, err = demo.SeedIfEmpty(ctx, db, clk.Now(), 50)
+			if err != nil || loaded {
+				t.Fatalf("second seed: loaded=%v err=%v", loaded, err)
+			}
+		})
 	}
 }

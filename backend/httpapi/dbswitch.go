@@ -16,7 +16,7 @@ const switchOffNote = "This server was started without --allow-database-switch, 
 const backupOffNote = "This server was started without --allow-database-switch, so the browser cannot make it write files on its disk. Back up on the server itself (docs/TEAMS.md), or restart it with --allow-database-switch."
 
 // withPolicy adapts the routes to opts: without AllowDatabaseSwitch the
-// database open, create and backup routes refuse with 403 before touching
+// database open, create, connect and backup routes refuse with 403 before touching
 // the file system, and Info says so, so that the UI shows the path read-only.
 func withPolicy(routes []Route, opts Options) []Route {
 	out := make([]Route, 0, len(routes))
@@ -25,6 +25,10 @@ func withPolicy(routes []Route, opts Options) []Route {
 		case (rt.Binding == "OpenDatabase" || rt.Binding == "CreateDatabase") && !opts.AllowDatabaseSwitch:
 			rt.handle = func(*service.Service, *http.Request) (any, error) {
 				return nil, &apperr.Error{Code: apperr.CodeForbidden, Field: "path", Message: switchOffNote}
+			}
+		case rt.Binding == "ConnectDatabase" && !opts.AllowDatabaseSwitch:
+			rt.handle = func(*service.Service, *http.Request) (any, error) {
+				return nil, &apperr.Error{Code: apperr.CodeForbidden, Field: "address", Message: switchOffNote}
 			}
 		case rt.Binding == "BackupDatabase" && !opts.AllowDatabaseSwitch:
 			rt.handle = func(*service.Service, *http.Request) (any, error) {

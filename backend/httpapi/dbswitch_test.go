@@ -26,6 +26,7 @@ func TestDatabaseSwitchIsOffWithoutTheFlag(t *testing.T) {
 		{"/api/v1/database/open", `{"path":"` + existing + `"}`},
 		{"/api/v1/database/open", `{"path":"/etc/passwd"}`},
 		{"/api/v1/database/create", `{"path":"` + filepath.Join(dir, "new.db") + `","shared":false}`},
+		{"/api/v1/database/connect", `{"address":"postgres://banlist@127.0.0.1:1/banlist"}`},
 	} {
 		status, body := do(t, srv, "POST", c.path, c.body, nil)
 		if status != 403 || !strings.Contains(body, "--allow-database-switch") || strings.Contains(body, "does not exist") || strings.Contains(body, "passwd") {

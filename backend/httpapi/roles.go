@@ -95,6 +95,7 @@ var routeWhat = map[string]string{
 	"ImportContacts":  "import contacts",
 	"OpenDatabase":    "switch databases",
 	"CreateDatabase":  "create databases",
+	"ConnectDatabase": "switch databases",
 	"SetOperator":     "change the operator name",
 	"AddProtected":    "change the never-ban list",
 	"RemoveProtected": "change the never-ban list",

@@ -77,6 +77,7 @@ func TestEachRoleReachesOnlyItsRoutes(t *testing.T) {
 		"GET /api/v1/import/progress":    {"GET", "/api/v1/import/progress", "", "supervisor"},
 		"POST /api/v1/database/open":     {"POST", "/api/v1/database/open", `{"path":"relative"}`, "supervisor"},
 		"POST /api/v1/database/create":   {"POST", "/api/v1/database/create", `{"path":"relative"}`, "supervisor"},
+		"POST /api/v1/database/connect":  {"POST", "/api/v1/database/connect", `{"address":"nothing"}`, "supervisor"},
 		"PUT /api/v1/operator":           {"PUT", "/api/v1/operator", `{"name":""}`, "supervisor"},
 		"GET /api/v1/check":              {"GET", "/api/v1/check?ip=192.0.2.1", "", "check"},
 		"GET /api/v1/protected":          {"GET", "/api/v1/protected", "", "agent"},

@@ -145,6 +145,15 @@ func coreRoutes() []Route {
 			}
 			return s.CreateDatabase(r.Context(), body.Path, body.Shared)
 		}},
+		{Method: "POST", Path: "/api/v1/database/connect", Role: actor.RoleSupervisor, Binding: "ConnectDatabase", handle: func(s *service.Service, r *http.Request) (any, error) {
+			var body struct {
+				Address string `json:"address"`
+			}
+			if err := decodeBody(r, &body); err != nil {
+				return nil, err
+			}
+			return s.ConnectDatabase(r.Context(), body.Address)
+		}},
 		{Method: "POST", Path: "/api/v1/database/backup", Role: actor.RoleSupervisor, Binding: "BackupDatabase", handle: func(s *service.Service, r *http.Request) (any, error) {
 			var body struct {
 				Path string `json:"path"`

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -10,7 +9,6 @@ import (
 
 	"banlist/backend/actor"
 	"banlist/backend/apperr"
-	"banlist/backend/store"
 )
 
 // acting returns ctx with a named actor: the one already on ctx (a token's
@@ -37,28 +35,6 @@ func requireSupervisor(ctx context.Context, what string) error {
 		return forbidden(fmt.Sprintf("A %s token may not %s; ask a supervisor.", role, what))
 	}
 	return nil
-}
-
-// storageError turns a failed read or write of the service's own tables
-// into a message the supervisor can act on.
-func storageError(action string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var ae *apperr.Error
-	if errors.As(err, &ae) {
-		return err
-	}
-	c := store.Classify(err)
-	switch {
-	case errors.Is(c, store.ErrBusy):
-		return apperr.Unavailable(fmt.Sprintf("Could not %s: the database is locked by another banlist window or computer. Try again in a moment.", action), c)
-	case errors.Is(c, store.ErrReadOnly):
-		return apperr.Unavailable(fmt.Sprintf("Could not %s: the database file is read-only.", action), c)
-	case errors.Is(c, store.ErrDiskFull):
-		return apperr.Unavailable(fmt.Sprintf("Could not %s: the disk is full.", action), c)
-	}
-	return fmt.Errorf("%s: %w", action, err)
 }
 
 // checkText accepts valid UTF-8 text without control characters (line

@@ -113,11 +113,11 @@ func (s *Service) ListAudit(ctx context.Context, f AuditFilter) (AuditPage, erro
 	db := s.cur.Load().db
 	rows, total, err := db.ListAudit(ctx, q)
 	if err != nil {
-		return AuditPage{}, storageError("read the audit trail", err)
+		return AuditPage{}, db.Fault(ctx, "read the audit trail", err)
 	}
 	kinds, err := db.AuditKinds(ctx)
 	if err != nil {
-		return AuditPage{}, storageError("read the audit trail", err)
+		return AuditPage{}, db.Fault(ctx, "read the audit trail", err)
 	}
 	out := AuditPage{Items: make([]AuditEvent, len(rows)), Total: total, Page: q.Offset/q.Limit + 1, PageSize: q.Limit, Kinds: kinds}
 	for i, r := range rows {
@@ -139,7 +139,7 @@ func (s *Service) ExportAudit(ctx context.Context, f AuditFilter, w io.Writer) (
 	q.Offset, q.Limit = 0, maxExport+1
 	rows, _, err := s.cur.Load().db.ListAudit(ctx, q)
 	if err != nil {
-		return 0, storageError("read the audit trail", err)
+		return 0, s.cur.Load().db.Fault(ctx, "read the audit trail", err)
 	}
 	if len(rows) > maxExport {
 		return 0, &apperr.Error{Code: apperr.CodeTooLarge, Message: fmt.Sprintf("More than %d audit events match; narrow the filter.", maxExport)}

@@ -28,6 +28,9 @@ func (s *Service) BackupDatabase(ctx context.Context, path string) (BackupResult
 		return BackupResult{}, err
 	}
 	b := s.cur.Load()
+	if b.db.Engine == store.Postgres {
+		return BackupResult{}, apperr.Invalid("path", "This database is on a server: back it up there with pg_dump (docs/TEAMS.md), not from banlist.")
+	}
 	if abs, _ := filepath.Abs(b.db.Path); abs == path {
 		return BackupResult{}, apperr.Invalid("path", "That is the open database itself; choose a new file for the backup.")
 	}

@@ -131,8 +131,8 @@ func (s *Service) ImportBans(ctx context.Context, csvText string) (res ImportRes
 		if err != nil {
 			detail += "; stopped: " + apperr.From(err).Message
 		}
-		if aerr := b.db.RecordAudit(context.WithoutCancel(ctx), nil, store.AuditEntry{Kind: AuditImport, Target: "bans CSV", Detail: detail}); aerr != nil && err == nil {
-			err = storageError("record the import in the audit trail", aerr)
+		if aerr := b.db.Session(context.WithoutCancel(ctx)).RecordAudit(store.AuditEntry{Kind: AuditImport, Target: "bans CSV", Detail: detail}); aerr != nil && err == nil {
+			err = b.db.Fault(ctx, "record the import in the audit trail", aerr)
 		}
 	}()
 	lines := make([]bans.ImportLine, 0, len(rows))

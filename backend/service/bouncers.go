@@ -57,7 +57,7 @@ func (s *Service) ListBouncers(ctx context.Context) ([]Bouncer, error) {
 	}
 	rows, err := s.cur.Load().db.ListBouncers(ctx)
 	if err != nil {
-		return nil, storageError("read the bouncer keys", err)
+		return nil, s.cur.Load().db.Fault(ctx, "read the bouncer keys", err)
 	}
 	out := make([]Bouncer, len(rows))
 	for i, r := range rows {
@@ -84,7 +84,7 @@ func (s *Service) AddBouncer(ctx context.Context, name string) (NewBouncer, erro
 			Message: fmt.Sprintf("A bouncer called “%s” already exists; choose another name, or revoke it first.", name)}
 	}
 	if err != nil {
-		return NewBouncer{}, storageError("add the bouncer "+name, err)
+		return NewBouncer{}, s.cur.Load().db.Fault(ctx, "add the bouncer "+name, err)
 	}
 	return NewBouncer{Bouncer: toBouncer(row), Key: key}, nil
 }
@@ -102,7 +102,7 @@ func (s *Service) DeleteBouncer(ctx context.Context, name string) error {
 			Message: fmt.Sprintf("There is no bouncer called “%s”.", name)}
 	}
 	if err != nil {
-		return storageError("revoke the bouncer "+name, err)
+		return s.cur.Load().db.Fault(ctx, "revoke the bouncer "+name, err)
 	}
 	return nil
 }

@@ -66,7 +66,7 @@ func (s *Service) ListContacts(ctx context.Context, q contacts.Query) (ContactPa
 	}
 	earlier, err := b.db.EarlierBanCounts(ctx, ips, b.db.Clock.Now().UnixMilli())
 	if err != nil {
-		return ContactPage{}, storageError("count earlier bans", err)
+		return ContactPage{}, b.db.Fault(ctx, "count earlier bans", err)
 	}
 	out := ContactPage{Items: make([]ContactRow, len(page.Items)), Total: page.Total, Page: page.Page, PageSize: page.PageSize,
 		Partial: page.Partial, Scanned: page.Scanned}

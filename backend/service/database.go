@@ -94,21 +94,26 @@ func (s *Service) switchTo(ctx context.Context, path string, shared bool) (Info,
 		}
 	}
 	if err != nil {
-		return Info{}, databaseError(path, err)
+		return Info{}, openError(path, err)
 	}
 	ctx, _ = s.acting(ctx)
 	mode := func(shared bool) string {
-		if shared {
+		switch {
+		case store.IsServerDSN(path):
+			return "server"
+		case shared:
 			return "shared"
 		}
 		return "local"
 	}
+	// Only the server's address without its password is ever recorded or shown.
+	shown := store.Redact(path)
 	// The new file must hold the record of how it came to be used; a file
 	// that cannot take it is not switched to.
-	if err := db.RecordAudit(ctx, nil, store.AuditEntry{Kind: AuditDatabaseSwitched, Target: path,
+	if err := db.Session(ctx).RecordAudit(store.AuditEntry{Kind: AuditDatabaseSwitched, Target: shown,
 		Detail: fmt.Sprintf("Switched to this database (%s) from %s.", mode(shared), old.db.Path)}); err != nil {
 		_ = db.Close()
-		return Info{}, databaseError(path, err)
+		return Info{}, openError(path, err)
 	}
 	if s.settings != nil {
 		if err := s.settings.Update(func(st *settings.Settings) { st.DBPath, st.Shared = path, shared }); err != nil {
@@ -119,8 +124,8 @@ func (s *Service) switchTo(ctx context.Context, path string, shared bool) (Info,
 	// The old file is told too, so its history shows why its bans stopped
 	// being enforced here. It may be the broken file the supervisor is
 	// leaving, so a failure is logged rather than blocking the switch.
-	if err := old.db.RecordAudit(ctx, nil, store.AuditEntry{Kind: AuditDatabaseSwitched, Target: path,
-		Detail: fmt.Sprintf("Switched away from this database to %s (%s).", path, mode(shared))}); err != nil {
+	if err := old.db.Session(ctx).RecordAudit(store.AuditEntry{Kind: AuditDatabaseSwitched, Target: shown,
+		Detail: fmt.Sprintf("Switched away from this database to %s (%s).", shown, mode(shared))}); err != nil {
 		slog.Warn("could not record the switch in the old database", "path", old.db.Path, "err", err)
 	}
 	s.cur.Store(s.attach(context.WithoutCancel(ctx), db))
@@ -133,7 +138,16 @@ func (s *Service) switchTo(ctx context.Context, path string, shared bool) (Info,
 // app or server moves from one database to another.
 const AuditDatabaseSwitched = "database_switched"
 
-// databaseError turns a failure to open a database into the message the
+// openError turns a failure to open a file or a server into the message
+// shown next to the field that named it.
+func openError(path string, err error) error {
+	if store.IsServerDSN(path) {
+		return serverError(path, err)
+	}
+	return databaseError(path, err)
+}
+
+// databaseError turns a failure to open a database file into the message the
 // Database panel shows next to the path field.
 func databaseError(path string, err error) error {
 	msg := ""

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
-
 	"banlist/backend/apperr"
 	"banlist/backend/bans"
 	"banlist/backend/ipaddr"
@@ -45,7 +43,7 @@ func toProtected(p store.Protected) ProtectedEntry {
 func (s *Service) ListProtected(ctx context.Context) ([]ProtectedEntry, error) {
 	rows, err := s.cur.Load().db.ListProtected(ctx)
 	if err != nil {
-		return nil, storageError("read the never-ban list", err)
+		return nil, s.cur.Load().db.Fault(ctx, "read the never-ban list", err)
 	}
 	out := make([]ProtectedEntry, len(rows))
 	for i, r := range rows {
@@ -72,30 +70,30 @@ func (s *Service) AddProtected(ctx context.Context, target, notes string) (AddPr
 	b := s.cur.Load()
 	var entry store.Protected
 	var ids []int64
-	err = b.db.Write(ctx, func(tx *gorm.DB) error {
-		if dup, ok, err := b.db.ProtectedByTarget(ctx, tx, t.String()); err != nil {
+	err = b.db.Write(ctx, func(tx *store.Tx) error {
+		if dup, ok, err := tx.ProtectedByTarget(t.String()); err != nil {
 			return err
 		} else if ok {
 			return &apperr.Error{Code: apperr.CodeConflict, Field: ipaddr.Field,
 				Message: fmt.Sprintf("%s is already on the never-ban list (added by %s).", dup.Target, dup.CreatedBy)}
 		}
 		now := b.db.Clock.Now().UnixMilli()
-		entry, err = b.db.AddProtected(ctx, tx, store.Protected{Target: t.String(), IsRange: t.IsRange, Notes: notes,
+		entry, err = tx.AddProtected(store.Protected{Target: t.String(), IsRange: t.IsRange, Notes: notes,
 			CreatedBy: who.Name, CreatedAt: now}, t.Lo(), t.Hi())
 		if err != nil {
 			return err
 		}
-		if ids, err = b.db.ActiveBanIDsOverlapping(ctx, tx, t.Lo(), t.Hi(), now); err != nil {
+		if ids, err = tx.ActiveBanIDsOverlapping(t.Lo(), t.Hi(), now); err != nil {
 			return err
 		}
 		detail := "Added to the never-ban list"
 		if notes != "" {
 			detail += ": " + notes
 		}
-		return b.db.RecordAudit(ctx, tx, store.AuditEntry{Kind: AuditProtectedAdded, Target: entry.Target, Detail: detail})
+		return tx.RecordAudit(store.AuditEntry{Kind: AuditProtectedAdded, Target: entry.Target, Detail: detail})
 	})
 	if err != nil {
-		return AddProtectedResult{}, storageError("add "+t.String()+" to the never-ban list", err)
+		return AddProtectedResult{}, b.db.Fault(ctx, "add "+t.String()+" to the never-ban list", err)
 	}
 	res := AddProtectedResult{Entry: toProtected(entry), Overlapping: []bans.Ban{}}
 	for _, id := range ids {
@@ -116,8 +114,8 @@ func (s *Service) RemoveProtected(ctx context.Context, id int64) (ProtectedEntry
 	ctx, _ = s.acting(ctx)
 	b := s.cur.Load()
 	var gone store.Protected
-	err := b.db.Write(ctx, func(tx *gorm.DB) error {
-		p, ok, err := b.db.GetProtected(ctx, tx, id)
+	err := b.db.Write(ctx, func(tx *store.Tx) error {
+		p, ok, err := tx.GetProtected(id)
 		if err != nil {
 			return err
 		}
@@ -125,14 +123,14 @@ func (s *Service) RemoveProtected(ctx context.Context, id int64) (ProtectedEntry
 			return apperr.NotFound(fmt.Sprintf("Never-ban entry #%d does not exist (it may have been removed already).", id))
 		}
 		gone = p
-		if err := b.db.DeleteProtected(ctx, tx, id); err != nil {
+		if err := tx.DeleteProtected(id); err != nil {
 			return err
 		}
-		return b.db.RecordAudit(ctx, tx, store.AuditEntry{Kind: AuditProtectedRemoved, Target: p.Target,
+		return tx.RecordAudit(store.AuditEntry{Kind: AuditProtectedRemoved, Target: p.Target,
 			Detail: "Removed from the never-ban list (added by " + p.CreatedBy + ")"})
 	})
 	if err != nil {
-		return ProtectedEntry{}, storageError(fmt.Sprintf("remove never-ban entry #%d", id), err)
+		return ProtectedEntry{}, b.db.Fault(ctx, fmt.Sprintf("remove never-ban entry #%d", id), err)
 	}
 	return toProtected(gone), nil
 }

@@ -121,7 +121,7 @@ func (s *Service) notify() {
 type Info struct {
 	Version  string `json:"version"`
 	Path     string `json:"path"`
-	Mode     string `json:"mode"` // "local" or "shared"
+	Mode     string `json:"mode"` // "local", "shared" or "server"
 	Size     int64  `json:"size"`
 	Contacts int64  `json:"contacts"`
 	Bans     int64  `json:"bans"`
@@ -161,11 +161,14 @@ func (s *Service) Info(ctx context.Context) (Info, error) {
 	_, who := s.acting(ctx)
 	info := Info{Version: Version, Path: b.db.Path, Mode: "local", Operator: s.Operator(), Role: who.RoleOf(), Actor: who.Name,
 		DatabaseSwitch: true}
-	if b.db.Shared {
+	switch {
+	case b.db.Engine == store.Postgres:
+		info.Mode = "server"
+	case b.db.Shared:
 		info.Mode = "shared"
 	}
-	info.Size = b.db.FileSize()
-	info.FileSystem = b.db.FileSystem()
+	info.Size = b.db.Size(ctx)
+	info.FileSystem = b.db.FileSystem(ctx)
 	var err error
 	if info.Storage, err = b.db.Mode(ctx); err != nil {
 		return info, err

@@ -112,7 +112,7 @@ func (s *Service) SuggestBan(ctx context.Context, ip string) (Suggestion, error)
 
 	past, err := b.db.BansOfTargetSince(ctx, t.String(), now.Add(-SuggestWindow).UnixMilli())
 	if err != nil {
-		return out, storageError("read earlier bans of "+t.String(), err)
+		return out, b.db.Fault(ctx, "read earlier bans of "+t.String(), err)
 	}
 	out.PreviousBans = len(past)
 	if len(past) == 0 {
@@ -144,12 +144,12 @@ func (s *Service) SuggestBan(ctx context.Context, ip string) (Suggestion, error)
 	network := ipaddr.Target{Prefix: netip.PrefixFrom(t.Addr(), min(bits, t.Prefix.Bits())).Masked(), IsRange: true}
 	out.Network = network.String()
 	if out.PreviousInRange, err = b.db.CountBansWithinSince(ctx, network.Lo(), network.Hi(), now.Add(-SuggestWindow).UnixMilli()); err != nil {
-		return out, storageError("read earlier bans of "+out.Network, err)
+		return out, b.db.Fault(ctx, "read earlier bans of "+out.Network, err)
 	}
 
 	if !t.IsRange {
 		if out.SharedBy, err = b.db.DistinctCustomersSince(ctx, ipaddr.Key(t.Addr()), now.Add(-SharedWindow).UnixMilli()); err != nil {
-			return out, storageError("count the customers of "+t.String(), err)
+			return out, b.db.Fault(ctx, "count the customers of "+t.String(), err)
 		}
 	}
 	if t.Prefix.Overlaps(cgnat) {

@@ -8,8 +8,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"gorm.io/gorm"
-
 	"banlist/backend/actor"
 	"banlist/backend/apikey"
 	"banlist/backend/apperr"
@@ -60,7 +58,7 @@ func (s *Service) ListTokens(ctx context.Context) ([]Token, error) {
 	}
 	rows, err := s.cur.Load().db.ListTokens(ctx)
 	if err != nil {
-		return nil, storageError("read the tokens", err)
+		return nil, s.cur.Load().db.Fault(ctx, "read the tokens", err)
 	}
 	out := make([]Token, len(rows))
 	for i, r := range rows {
@@ -101,21 +99,21 @@ func (s *Service) AddToken(ctx context.Context, name, role string) (NewToken, er
 	b := s.cur.Load()
 	plain, hash := apikey.New(TokenPrefix)
 	var row store.Token
-	err := b.db.Write(ctx, func(tx *gorm.DB) error {
-		if _, ok, err := b.db.TokenByName(ctx, tx, name); err != nil {
+	err := b.db.Write(ctx, func(tx *store.Tx) error {
+		if _, ok, err := tx.TokenByName(name); err != nil {
 			return err
 		} else if ok {
 			return &apperr.Error{Code: apperr.CodeConflict, Field: "name", Message: fmt.Sprintf("A token named “%s” already exists; delete it first or choose another name.", name)}
 		}
 		var err error
-		row, err = b.db.AddToken(ctx, tx, store.Token{Name: name, Role: role, Hash: hash, CreatedBy: who.Name, CreatedAt: b.db.Clock.Now().UnixMilli()})
+		row, err = tx.AddToken(store.Token{Name: name, Role: role, Hash: hash, CreatedBy: who.Name, CreatedAt: b.db.Clock.Now().UnixMilli()})
 		if err != nil {
 			return err
 		}
-		return b.db.RecordAudit(ctx, tx, store.AuditEntry{Kind: AuditTokenAdded, Target: name, Detail: "Token with role " + role + " created"})
+		return tx.RecordAudit(store.AuditEntry{Kind: AuditTokenAdded, Target: name, Detail: "Token with role " + role + " created"})
 	})
 	if err != nil {
-		return NewToken{}, storageError("create token "+name, err)
+		return NewToken{}, b.db.Fault(ctx, "create token "+name, err)
 	}
 	return NewToken{Token: toToken(row), Secret: plain}, nil
 }
@@ -129,8 +127,8 @@ func (s *Service) DeleteToken(ctx context.Context, name string) (Token, error) {
 	ctx, _ = s.acting(ctx)
 	b := s.cur.Load()
 	var gone store.Token
-	err := b.db.Write(ctx, func(tx *gorm.DB) error {
-		t, ok, err := b.db.TokenByName(ctx, tx, name)
+	err := b.db.Write(ctx, func(tx *store.Tx) error {
+		t, ok, err := tx.TokenByName(name)
 		if err != nil {
 			return err
 		}
@@ -138,13 +136,13 @@ func (s *Service) DeleteToken(ctx context.Context, name string) (Token, error) {
 			return &apperr.Error{Code: apperr.CodeNotFound, Field: "name", Message: fmt.Sprintf("There is no token named “%s”.", name)}
 		}
 		gone = t
-		if err := b.db.DeleteToken(ctx, tx, t.ID); err != nil {
+		if err := tx.DeleteToken(t.ID); err != nil {
 			return err
 		}
-		return b.db.RecordAudit(ctx, tx, store.AuditEntry{Kind: AuditTokenDeleted, Target: name, Detail: "Token with role " + t.Role + " deleted"})
+		return tx.RecordAudit(store.AuditEntry{Kind: AuditTokenDeleted, Target: name, Detail: "Token with role " + t.Role + " deleted"})
 	})
 	if err != nil {
-		return Token{}, storageError("delete token "+name, err)
+		return Token{}, b.db.Fault(ctx, "delete token "+name, err)
 	}
 	return toToken(gone), nil
 }
@@ -155,7 +153,7 @@ func (s *Service) Authenticate(ctx context.Context, plain string) (t Token, ok b
 	b := s.cur.Load()
 	row, ok, err := b.db.TokenByHash(ctx, apikey.Hash(plain))
 	if err != nil || !ok {
-		return Token{}, false, storageError("check the token", err)
+		return Token{}, false, b.db.Fault(ctx, "check the token", err)
 	}
 	// A failed "last used" stamp must not refuse a valid token.
 	_ = b.db.TouchToken(ctx, row.ID, b.db.Clock.Now().UnixMilli())

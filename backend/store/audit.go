@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 
-	"gorm.io/gorm"
-
 	"banlist/backend/actor"
 )
 
@@ -17,18 +15,16 @@ type AuditEntry struct {
 }
 
 // RecordAudit appends e, stamped with this database's clock and the actor on
-// ctx (Unknown when there is none), inside tx when tx is not nil, so that the
-// record commits or rolls back with the change it describes.
-func (db *DB) RecordAudit(ctx context.Context, tx *gorm.DB, e AuditEntry) error {
-	a, _ := actor.From(ctx)
+// tx's ctx (unknown when there is none), inside tx, so that the record
+// commits or rolls back with the change it describes.
+func (tx *Tx) RecordAudit(e AuditEntry) error {
+	a, _ := actor.From(tx.ctx())
 	name := a.Name
 	if name == "" {
 		name = "unknown"
 	}
-	if tx == nil {
-		tx = db.WithContext(ctx)
-	}
-	return tx.Exec(`INSERT INTO audit_events(at, actor, source, remote, kind, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	db := tx.db
+	return tx.g.Exec(`INSERT INTO audit_events(at, actor, source, remote, kind, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		db.Clock.Now().UnixMilli(), name, a.Source, a.Remote, e.Kind, e.Target, e.Detail).Error
 }
 

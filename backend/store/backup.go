@@ -14,6 +14,9 @@ import (
 // then renamed into place, so nobody else can read it at any moment.
 // path must not exist.
 func (db *DB) BackupTo(ctx context.Context, path string) error {
+	if db.Engine == Postgres {
+		return ErrNoBackupOnServer
+	}
 	tmpDir, err := os.MkdirTemp(filepath.Dir(path), ".banlist-backup-")
 	if err != nil {
 		return err

@@ -41,15 +41,15 @@ const bouncerCols = `id, name, key_hash, created_at, created_by, cursor_event, c
 func (db *DB) AddBouncer(ctx context.Context, name, keyHash string) (Bouncer, error) {
 	a, _ := actor.From(ctx)
 	b := Bouncer{Name: name, KeyHash: keyHash, CreatedAt: db.Clock.Now().UnixMilli(), CreatedBy: a.Name}
-	err := db.Write(ctx, func(tx *gorm.DB) error {
+	err := db.Write(ctx, func(tx *Tx) error {
 		var n int64
-		if err := tx.Raw(`SELECT count(*) FROM bouncers WHERE `+db.dialect().eqNoCase("name"), name).Scan(&n).Error; err != nil {
+		if err := tx.g.Raw(`SELECT count(*) FROM bouncers WHERE `+db.dialect().eqNoCase("name"), name).Scan(&n).Error; err != nil {
 			return err
 		}
 		if n > 0 {
 			return ErrBouncerExists
 		}
-		if err := tx.Raw(`INSERT INTO bouncers(name, key_hash, created_at, created_by) VALUES (?, ?, ?, ?) RETURNING id`,
+		if err := tx.g.Raw(`INSERT INTO bouncers(name, key_hash, created_at, created_by) VALUES (?, ?, ?, ?) RETURNING id`,
 			b.Name, b.KeyHash, b.CreatedAt, b.CreatedBy).Scan(&b.ID).Error; err != nil {
 			// On PostgreSQL another process can add the same name between
 			// the count and this insert; its unique index then refuses it.
@@ -58,7 +58,7 @@ func (db *DB) AddBouncer(ctx context.Context, name, keyHash string) (Bouncer, er
 			}
 			return err
 		}
-		return db.RecordAudit(ctx, tx, AuditEntry{Kind: "bouncer_added", Target: name,
+		return tx.RecordAudit(AuditEntry{Kind: "bouncer_added", Target: name,
 			Detail: fmt.Sprintf("Added bouncer key %q for the CrowdSec Local API.", name)})
 	})
 	return b, err
@@ -67,15 +67,15 @@ func (db *DB) AddBouncer(ctx context.Context, name, keyHash string) (Bouncer, er
 // DeleteBouncer removes the bouncer called name (ignoring case), so its key
 // stops working at once, and records it in the audit log.
 func (db *DB) DeleteBouncer(ctx context.Context, name string) error {
-	return db.Write(ctx, func(tx *gorm.DB) error {
-		res := tx.Exec(`DELETE FROM bouncers WHERE `+db.dialect().eqNoCase("name"), name)
+	return db.Write(ctx, func(tx *Tx) error {
+		res := tx.g.Exec(`DELETE FROM bouncers WHERE `+db.dialect().eqNoCase("name"), name)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
 			return ErrNoBouncer
 		}
-		return db.RecordAudit(ctx, tx, AuditEntry{Kind: "bouncer_deleted", Target: name,
+		return tx.RecordAudit(AuditEntry{Kind: "bouncer_deleted", Target: name,
 			Detail: fmt.Sprintf("Revoked bouncer key %q.", name)})
 	})
 }
@@ -104,8 +104,8 @@ type BouncerPull struct {
 // SaveBouncerPull stores where bouncer id's pull ended and who pulled. A
 // revoked key (no row) is not an error: its next pull is refused anyway.
 func (db *DB) SaveBouncerPull(ctx context.Context, id int64, p BouncerPull) error {
-	return db.Write(ctx, func(tx *gorm.DB) error {
-		return tx.Exec(`UPDATE bouncers SET cursor_event = ?, cursor_at = ?, last_pull_at = ?, last_remote = ?, last_agent = ?
+	return db.Write(ctx, func(tx *Tx) error {
+		return tx.g.Exec(`UPDATE bouncers SET cursor_event = ?, cursor_at = ?, last_pull_at = ?, last_remote = ?, last_agent = ?
 			WHERE id = ?`, p.CursorEvent, p.CursorAt, p.At.UnixMilli(), p.Remote, p.Agent, id).Error
 	})
 }

@@ -57,7 +57,7 @@ func (db *DB) BanStamp(ctx context.Context) (int64, error) {
 // ActiveBans returns every ban blocking at now (Unix ms), in id order.
 func (db *DB) ActiveBans(ctx context.Context, now int64) ([]FeedBan, error) {
 	return db.feedQuery(ctx, false, `SELECT `+feedCols+` FROM bans
-		WHERE removed_at IS NULL AND expires_at > ? ORDER BY id`, now)
+		WHERE `+activeAt("")+` ORDER BY id`, now)
 }
 
 // TouchedBans returns, as they stand now, the bans that have an event with
@@ -75,7 +75,7 @@ func (db *DB) TouchedBans(ctx context.Context, after, upto int64) ([]FeedBan, er
 // having happened.
 func (db *DB) EndingBans(ctx context.Context, from, to int64) ([]FeedBan, error) {
 	return db.feedQuery(ctx, false, `SELECT `+feedCols+` FROM bans
-		WHERE removed_at IS NULL AND expires_at > ? AND expires_at <= ? ORDER BY id`, from, to)
+		WHERE `+activeAt("")+` AND expires_at <= ? ORDER BY id`, from, to)
 }
 
 // CoveringBans returns the bans active at now that cover every address from
@@ -83,13 +83,13 @@ func (db *DB) EndingBans(ctx context.Context, from, to int64) ([]FeedBan, error)
 // such a ban can have, which bounds the index scan.
 func (db *DB) CoveringBans(ctx context.Context, lo, hi, floor [16]byte, now int64) ([]FeedBan, error) {
 	return db.feedQuery(ctx, false, `SELECT `+feedCols+` FROM bans
-		WHERE lo BETWEEN ? AND ? AND hi >= ? AND removed_at IS NULL AND expires_at > ? ORDER BY id`,
+		WHERE lo BETWEEN ? AND ? AND hi >= ? AND `+activeAt("")+` ORDER BY id`,
 		floor[:], lo[:], hi[:], now)
 }
 
 // BansWithin returns the bans active at now that lie inside lo..hi.
 func (db *DB) BansWithin(ctx context.Context, lo, hi [16]byte, now int64) ([]FeedBan, error) {
 	return db.feedQuery(ctx, false, `SELECT `+feedCols+` FROM bans
-		WHERE lo BETWEEN ? AND ? AND hi <= ? AND removed_at IS NULL AND expires_at > ? ORDER BY id`,
+		WHERE lo BETWEEN ? AND ? AND hi <= ? AND `+activeAt("")+` ORDER BY id`,
 		lo[:], hi[:], hi[:], now)
 }

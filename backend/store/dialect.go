@@ -27,8 +27,11 @@ func IsServerDSN(path string) bool {
 type dialect struct {
 	engine Engine
 	// begin opens a write transaction. SQLite takes the write lock up front
-	// (two deferred writers would deadlock upgrading); PostgreSQL locks rows
-	// as they are written.
+	// (two deferred writers would deadlock upgrading), so its writers run one
+	// after the other. PostgreSQL runs them at once, serializable: when two
+	// supervisors ban overlapping addresses at the same moment, each having
+	// checked that nothing covers its address, the server aborts one of them
+	// (40001) and Retry runs it again, when it sees the other's ban.
 	begin string
 	// migrations is the schema, step for step the same names as the other
 	// engine's list (TestMigrationNamesMatch).
@@ -37,7 +40,7 @@ type dialect struct {
 
 var (
 	sqliteDialect   = dialect{engine: SQLite, begin: "BEGIN IMMEDIATE", migrations: migrations}
-	postgresDialect = dialect{engine: Postgres, begin: "BEGIN", migrations: pgMigrations}
+	postgresDialect = dialect{engine: Postgres, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE", migrations: pgMigrations}
 )
 
 func (db *DB) dialect() dialect {
@@ -91,4 +94,48 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// indexedBy names the index SQLite must use for the table just named (its
+// planner has no statistics and can guess wrong at a million rows).
+// PostgreSQL has statistics and no such clause: there it is empty.
+func (d dialect) indexedBy(index string) string {
+	if d.engine == Postgres {
+		return ""
+	}
+	return " INDEXED BY " + index
+}
+
+// notIndexed keeps SQLite from walking an index of the table just named
+// (where reading the few rows by id and sorting them is cheaper); empty on
+// PostgreSQL, whose planner costs that itself.
+func (d dialect) notIndexed() string {
+	if d.engine == Postgres {
+		return ""
+	}
+	return " NOT INDEXED"
+}
+
+// blobParam is a parameter holding bytes where the statement alone does not
+// say its type (a VALUES list): PostgreSQL would take it for text.
+func (d dialect) blobParam() string {
+	if d.engine == Postgres {
+		return "CAST(? AS bytea)"
+	}
+	return "?"
+}
+
+// searchLike is the report's search as a condition: the visitor's name, the
+// email or the address contains the LIKE pattern in the next three
+// parameters (each the same pattern, lowered: contactlist.go's
+// likePattern). On PostgreSQL every column is lowered as the pg_trgm GIN
+// indexes of step 0004 hold it (lower() of a "C" column folds ASCII letters
+// only, as SQLite's does), so those indexes serve it; SQLite's LIKE already
+// ignores ASCII case, and the address is never upper case.
+func (d dialect) searchLike() string {
+	ip := "ip"
+	if d.engine == Postgres {
+		ip = "lower(ip)"
+	}
+	return `(lower(visitor_name) LIKE ? ESCAPE '\' OR lower(email) LIKE ? ESCAPE '\' OR ` + ip + ` LIKE ? ESCAPE '\')`
 }

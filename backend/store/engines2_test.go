@@ -32,8 +32,8 @@ func testDecisions(t *testing.T, db *store.DB, _ *clock.Fixed) {
 	}
 	// A renewal of the single ban after the stamp: TouchedBans gives the
 	// expiry it had as of the stamp.
-	if err := db.Write(ctx, func(tx *gorm.DB) error {
-		if err := tx.Exec(`UPDATE bans SET expires_at = ? WHERE id = ?`, epochMs+5*hour, single).Error; err != nil {
+	if err := db.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.Gorm().Exec(`UPDATE bans SET expires_at = ? WHERE id = ?`, epochMs+5*hour, single).Error; err != nil {
 			return err
 		}
 		return fixtureEvent(tx, single, "203.0.113.7", "renewed", epochMs, ptr(epochMs+5*hour))
@@ -110,8 +110,8 @@ var errUndo = errors.New("undo")
 
 func testWrite(t *testing.T, db *store.DB, _ *clock.Fixed) {
 	ctx := context.Background()
-	err := db.Write(ctx, func(tx *gorm.DB) error {
-		if err := tx.Exec(`INSERT INTO settings(key, value) VALUES ('a', '1')`).Error; err != nil {
+	err := db.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.Gorm().Exec(`INSERT INTO settings(key, value) VALUES ('a', '1')`).Error; err != nil {
 			return err
 		}
 		return errUndo
@@ -128,17 +128,17 @@ func testWrite(t *testing.T, db *store.DB, _ *clock.Fixed) {
 	}
 	// A failed statement inside the transaction rolls back the whole of it,
 	// and the connection is usable afterwards.
-	err = db.Write(ctx, func(tx *gorm.DB) error {
-		if err := tx.Exec(`INSERT INTO settings(key, value) VALUES ('b', '1')`).Error; err != nil {
+	err = db.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.Gorm().Exec(`INSERT INTO settings(key, value) VALUES ('b', '1')`).Error; err != nil {
 			return err
 		}
-		return tx.Exec(`INSERT INTO settings(key, value) VALUES ('b', '2')`).Error
+		return tx.Gorm().Exec(`INSERT INTO settings(key, value) VALUES ('b', '2')`).Error
 	})
 	if !errors.Is(err, gorm.ErrDuplicatedKey) {
 		t.Errorf("duplicate key inside a write: %v", err)
 	}
-	if err := db.Write(ctx, func(tx *gorm.DB) error {
-		return tx.Exec(`INSERT INTO settings(key, value) VALUES ('c', '1')`).Error
+	if err := db.Write(ctx, func(tx *store.Tx) error {
+		return tx.Gorm().Exec(`INSERT INTO settings(key, value) VALUES ('c', '1')`).Error
 	}); err != nil {
 		t.Fatal(err)
 	}

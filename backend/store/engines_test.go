@@ -65,8 +65,8 @@ func fixtureBan(t *testing.T, db *store.DB, s, notes string, createdAt, expiresA
 		isRange = 1
 	}
 	var id int64
-	err := db.Write(context.Background(), func(tx *gorm.DB) error {
-		if err := tx.Raw(`INSERT INTO bans(target, is_range, lo, hi, period, notes, created_by, created_at, expires_at, removed_at)
+	err := db.Write(context.Background(), func(tx *store.Tx) error {
+		if err := tx.Gorm().Raw(`INSERT INTO bans(target, is_range, lo, hi, period, notes, created_by, created_at, expires_at, removed_at)
 			VALUES (?, ?, ?, ?, '1d', ?, 'sam', ?, ?, ?) RETURNING id`,
 			tg.String(), isRange, lo[:], hi[:], notes, createdAt, expiresAt, removedAt).Scan(&id).Error; err != nil {
 			return err
@@ -79,8 +79,8 @@ func fixtureBan(t *testing.T, db *store.DB, s, notes string, createdAt, expiresA
 	return id
 }
 
-func fixtureEvent(tx *gorm.DB, banID int64, target, kind string, at int64, expires *int64) error {
-	return tx.Exec(`INSERT INTO ban_events(ban_id, target, kind, actor, at, period, notes, expires_at, source)
+func fixtureEvent(tx *store.Tx, banID int64, target, kind string, at int64, expires *int64) error {
+	return tx.Gorm().Exec(`INSERT INTO ban_events(ban_id, target, kind, actor, at, period, notes, expires_at, source)
 		VALUES (?, ?, ?, 'sam', ?, '1d', '', ?, 'desktop')`, banID, target, kind, at, expires).Error
 }
 
@@ -116,11 +116,11 @@ func testAudit(t *testing.T, db *store.DB, clk *clock.Fixed) {
 	fixtureBan(t, db, "203.0.113.7", "", epochMs-hour, epochMs+hour, nil)
 	for i, who := range []string{"Alice", "Émile", "bob"} {
 		clk.Set(storetest.Epoch.Add(time.Duration(i) * time.Minute))
-		if err := db.RecordAudit(as(who), nil, store.AuditEntry{Kind: "import", Target: "f.csv", Detail: "Imported."}); err != nil {
+		if err := db.Session(as(who)).RecordAudit(store.AuditEntry{Kind: "import", Target: "f.csv", Detail: "Imported."}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := db.RecordAudit(ctx, nil, store.AuditEntry{Kind: "token_added", Target: "x"}); err != nil {
+	if err := db.Session(ctx).RecordAudit(store.AuditEntry{Kind: "token_added", Target: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	all, n, err := db.ListAudit(ctx, store.AuditQuery{Limit: 10})
@@ -152,21 +152,21 @@ func testAudit(t *testing.T, db *store.DB, clk *clock.Fixed) {
 
 func testTokens(t *testing.T, db *store.DB, _ *clock.Fixed) {
 	ctx := context.Background()
-	a, err := db.AddToken(ctx, nil, store.Token{Name: "zeta", Role: "check", Hash: "h1", CreatedBy: "sam", CreatedAt: epochMs})
+	a, err := db.Session(ctx).AddToken(store.Token{Name: "zeta", Role: "check", Hash: "h1", CreatedBy: "sam", CreatedAt: epochMs})
 	if err != nil || a.ID == 0 {
 		t.Fatalf("AddToken: %+v, %v", a, err)
 	}
-	if _, err := db.AddToken(ctx, nil, store.Token{Name: "alpha", Role: "agent", Hash: "h2", CreatedBy: "sam", CreatedAt: epochMs}); err != nil {
+	if _, err := db.Session(ctx).AddToken(store.Token{Name: "alpha", Role: "agent", Hash: "h2", CreatedBy: "sam", CreatedAt: epochMs}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddToken(ctx, nil, store.Token{Name: "zeta", Role: "agent", Hash: "h3", CreatedBy: "sam", CreatedAt: epochMs}); !errors.Is(err, gorm.ErrDuplicatedKey) {
+	if _, err := db.Session(ctx).AddToken(store.Token{Name: "zeta", Role: "agent", Hash: "h3", CreatedBy: "sam", CreatedAt: epochMs}); !errors.Is(err, gorm.ErrDuplicatedKey) {
 		t.Errorf("duplicate name: %v, want ErrDuplicatedKey", err)
 	}
 	list, err := db.ListTokens(ctx)
 	if err != nil || len(list) != 2 || list[0].Name != "alpha" || list[1].LastUsedAt != nil {
 		t.Fatalf("ListTokens: %+v, %v", list, err)
 	}
-	if got, ok, err := db.TokenByName(ctx, nil, "zeta"); err != nil || !ok || got != a {
+	if got, ok, err := db.Session(ctx).TokenByName("zeta"); err != nil || !ok || got != a {
 		t.Errorf("TokenByName: %+v %v %v", got, ok, err)
 	}
 	if _, ok, err := db.TokenByHash(ctx, "nope"); err != nil || ok {
@@ -181,10 +181,10 @@ func testTokens(t *testing.T, db *store.DB, _ *clock.Fixed) {
 	if got, _, _ := db.TokenByHash(ctx, "h1"); got.LastUsedAt == nil || *got.LastUsedAt != epochMs+61_000 {
 		t.Errorf("last used %v", got.LastUsedAt)
 	}
-	if err := db.DeleteToken(ctx, nil, a.ID); err != nil {
+	if err := db.Session(ctx).DeleteToken(a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok, _ := db.TokenByName(ctx, nil, "zeta"); ok {
+	if _, ok, _ := db.Session(ctx).TokenByName("zeta"); ok {
 		t.Error("deleted token still found")
 	}
 }
@@ -238,7 +238,7 @@ func testProtected(t *testing.T, db *store.DB, _ *clock.Fixed) {
 	ctx := context.Background()
 	add := func(s string) store.Protected {
 		tg := target(t, s)
-		p, err := db.AddProtected(ctx, nil, store.Protected{Target: tg.String(), IsRange: tg.IsRange, Notes: "office", CreatedBy: "sam", CreatedAt: epochMs}, tg.Lo(), tg.Hi())
+		p, err := db.Session(ctx).AddProtected(store.Protected{Target: tg.String(), IsRange: tg.IsRange, Notes: "office", CreatedBy: "sam", CreatedAt: epochMs}, tg.Lo(), tg.Hi())
 		if err != nil {
 			t.Fatalf("AddProtected %s: %v", s, err)
 		}
@@ -252,32 +252,32 @@ func testProtected(t *testing.T, db *store.DB, _ *clock.Fixed) {
 		t.Fatalf("ListProtected in address order: %+v, %v", list, err)
 	}
 	in := target(t, "192.0.2.77")
-	over, err := db.ProtectedOverlapping(ctx, nil, in.Lo(), in.Hi())
+	over, err := db.Session(ctx).ProtectedOverlapping(in.Lo(), in.Hi())
 	if err != nil || len(over) != 1 || over[0].ID != office.ID {
 		t.Errorf("overlapping 192.0.2.77: %+v, %v", over, err)
 	}
 	wide := target(t, "10.1.0.0/16")
-	if over, _ := db.ProtectedOverlapping(ctx, nil, wide.Lo(), wide.Hi()); len(over) != 1 || over[0].ID != single.ID {
+	if over, _ := db.Session(ctx).ProtectedOverlapping(wide.Lo(), wide.Hi()); len(over) != 1 || over[0].ID != single.ID {
 		t.Errorf("overlapping 10.1/16: %+v", over)
 	}
-	if p, ok, err := db.ProtectedByTarget(ctx, nil, "192.0.2.0/24"); err != nil || !ok || p != office {
+	if p, ok, err := db.Session(ctx).ProtectedByTarget("192.0.2.0/24"); err != nil || !ok || p != office {
 		t.Errorf("ProtectedByTarget: %+v %v %v", p, ok, err)
 	}
-	if _, err := db.AddProtected(ctx, nil, office, target(t, "192.0.2.0/24").Lo(), target(t, "192.0.2.0/24").Hi()); !errors.Is(err, gorm.ErrDuplicatedKey) {
+	if _, err := db.Session(ctx).AddProtected(office, target(t, "192.0.2.0/24").Lo(), target(t, "192.0.2.0/24").Hi()); !errors.Is(err, gorm.ErrDuplicatedKey) {
 		t.Errorf("same target twice: %v", err)
 	}
 	active := fixtureBan(t, db, "10.1.2.0/24", "", epochMs-hour, epochMs+hour, nil)
 	fixtureBan(t, db, "10.1.2.3", "", epochMs-2*hour, epochMs-hour, nil)          // expired
 	fixtureBan(t, db, "10.1.2.4", "", epochMs-hour, epochMs+hour, ptr(epochMs-1)) // removed
 	one := target(t, single.Target)
-	ids, err := db.ActiveBanIDsOverlapping(ctx, nil, one.Lo(), one.Hi(), epochMs)
+	ids, err := db.Session(ctx).ActiveBanIDsOverlapping(one.Lo(), one.Hi(), epochMs)
 	if err != nil || len(ids) != 1 || ids[0] != active {
 		t.Errorf("active bans over 10.1.2.3: %v, %v", ids, err)
 	}
-	if err := db.DeleteProtected(ctx, nil, single.ID); err != nil {
+	if err := db.Session(ctx).DeleteProtected(single.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok, _ := db.GetProtected(ctx, nil, single.ID); ok {
+	if _, ok, _ := db.Session(ctx).GetProtected(single.ID); ok {
 		t.Error("deleted entry still there")
 	}
 }

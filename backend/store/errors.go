@@ -15,6 +15,9 @@ var (
 	ErrDiskFull      = errors.New("the disk holding the database is full")
 	ErrNotBanlist    = errors.New("the file is an SQLite database of another program, not a banlist database")
 	ErrMissingFolder = errors.New("the database folder does not exist")
+	ErrUnreachable   = errors.New("the database server cannot be reached")
+	ErrLoginRefused  = errors.New("the database server refused the user name or password")
+	ErrNoSuchDB      = errors.New("the database does not exist on the server")
 )
 
 // SQLite primary result codes (the low byte of an extended code).
@@ -35,7 +38,7 @@ func Classify(err error) error {
 	if err == nil {
 		return nil
 	}
-	for _, kind := range []error{ErrNotDatabase, ErrReadOnly, ErrBusy, ErrDiskFull, ErrNotBanlist, ErrMissingFolder,
+	for _, kind := range []error{ErrNotDatabase, ErrReadOnly, ErrBusy, ErrDiskFull, ErrNotBanlist, ErrMissingFolder, ErrUnreachable, ErrLoginRefused, ErrNoSuchDB,
 		ErrIsFolder, ErrSymlink, ErrNotRegular, ErrExposed} {
 		if errors.Is(err, kind) {
 			return err

@@ -13,17 +13,22 @@ const (
 	FSNetwork = "network"
 	FSFuse    = "fuse"
 	FSUnknown = "unknown"
+	FSServer  = "server" // a PostgreSQL server, not a file
 )
 
 // FileSystem tells the user where the database lives and what that means.
 type FileSystem struct {
-	Kind    string `json:"kind"`    // local, network, fuse, unknown
+	Kind    string `json:"kind"`    // local, network, fuse, unknown, server
 	Name    string `json:"name"`    // nfs, smb/cifs, fuse.sshfs, ext4, …
 	Meaning string `json:"meaning"` // one sentence for Settings → Database
 }
 
-// FileSystem detects the file system holding the database (statfs on Linux).
-func (db *DB) FileSystem() FileSystem {
+// FileSystem detects the file system holding the database (statfs on
+// Linux), or describes the server.
+func (db *DB) FileSystem(ctx context.Context) FileSystem {
+	if db.Engine == Postgres {
+		return db.serverFileSystem(ctx)
+	}
 	kind, name := detectFS(db.Path)
 	fs := FileSystem{Kind: kind, Name: name}
 	switch {

@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"gorm.io/gorm"
-
 	"banlist/backend/actor"
 )
 
@@ -268,8 +266,8 @@ func (w *lockWatch) record(detail string) {
 	ctx, cancel := context.WithTimeout(actx, 30*time.Second)
 	defer cancel()
 	db := w.db
-	if err := db.Write(ctx, func(tx *gorm.DB) error {
-		return db.RecordAudit(ctx, tx, AuditEntry{Kind: AuditLockRecovered, Target: db.Path, Detail: detail})
+	if err := db.Write(ctx, func(tx *Tx) error {
+		return tx.RecordAudit(AuditEntry{Kind: AuditLockRecovered, Target: db.Path, Detail: detail})
 	}); err != nil && !errors.Is(err, context.Canceled) {
 		slog.Warn("record the lock recovery", "err", err)
 	}

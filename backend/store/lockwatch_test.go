@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"gorm.io/gorm"
-
 	"banlist/backend/store"
 )
 
@@ -41,9 +39,9 @@ func TestLockHolderProcess(t *testing.T) {
 	// A tiny page cache makes SQLite write changed pages into the file
 	// before COMMIT: the kill then leaves a really damaged file behind.
 	db.Exec("PRAGMA cache_size=10")
-	err = db.WriteTx(ctx, func(tx *gorm.DB) error {
+	err = db.WriteTx(ctx, func(tx *store.Tx) error {
 		for i := range 3000 {
-			if err := tx.Exec(`INSERT INTO settings(key, value) VALUES (?, ?)`, fmt.Sprintf("half-%d", i), strings.Repeat("x", 200)).Error; err != nil {
+			if err := tx.Gorm().Exec(`INSERT INTO settings(key, value) VALUES (?, ?)`, fmt.Sprintf("half-%d", i), strings.Repeat("x", 200)).Error; err != nil {
 				return err
 			}
 		}
@@ -101,8 +99,8 @@ func TestStaleLockOfAKilledProcessIsBroken(t *testing.T) {
 	// Writes now fail as busy until this process's watcher breaks the lock.
 	var wrote time.Time
 	for time.Since(killed) < store.LockStaleAfter+10*time.Second {
-		err := db.WriteTx(ctx, func(tx *gorm.DB) error {
-			return tx.Exec(`INSERT INTO settings(key, value) VALUES ('after', 'kill')`).Error
+		err := db.WriteTx(ctx, func(tx *store.Tx) error {
+			return tx.Gorm().Exec(`INSERT INTO settings(key, value) VALUES ('after', 'kill')`).Error
 		})
 		if err == nil {
 			wrote = time.Now()
@@ -208,12 +206,12 @@ func TestALiveHoldersLockIsNeverBroken(t *testing.T) {
 		t.Fatalf("helper said %q", line)
 	}
 	held := time.Now()
-	err = db.WriteTx(ctx, func(tx *gorm.DB) error {
-		return tx.Exec(`INSERT INTO settings(key, value) VALUES ('after', 'holder')`).Error
+	err = db.WriteTx(ctx, func(tx *store.Tx) error {
+		return tx.Gorm().Exec(`INSERT INTO settings(key, value) VALUES ('after', 'holder')`).Error
 	})
 	for store.IsBusy(err) && time.Since(held) < 6*stale {
-		err = db.WriteTx(ctx, func(tx *gorm.DB) error {
-			return tx.Exec(`INSERT INTO settings(key, value) VALUES ('after', 'holder')`).Error
+		err = db.WriteTx(ctx, func(tx *store.Tx) error {
+			return tx.Gorm().Exec(`INSERT INTO settings(key, value) VALUES ('after', 'holder')`).Error
 		})
 	}
 	if err != nil {

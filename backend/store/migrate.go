@@ -104,7 +104,8 @@ var migrations = []migration{
 	// as lower() gives them (ASCII letters folded, everything else as is)
 	// and matches case-sensitively, so a match is exactly what
 	// lower(column) LIKE '%text%' finds, for texts of 3 characters or more
-	// (shorter ones have no trigram; package contacts scans for those).
+	// (shorter ones have no trigram; the report scans a window for those,
+	// store/contactshort.go).
 	// Contentless (content=''): it stores the index only, not a second copy
 	// of the text; columnsize=0 drops the per-row token counts, which only
 	// ranking uses. The triggers keep it in step with contacts; a contentless
@@ -232,6 +233,10 @@ var migrations = []migration{
 			set_by TEXT    NOT NULL  -- host and process that made it shared
 		)`,
 	)},
+	// A server notifies other processes of changes (PostgreSQL's twin adds
+	// triggers). An SQLite file has no such channel: its processes poll
+	// data_version or the file's change counter, so this step is empty.
+	{name: "054_change_notify", up: execAll()},
 }
 
 // migrate applies every SQLite step not yet recorded in schema_migrations. Each step
@@ -246,7 +251,7 @@ func migrate(ctx context.Context, db *DB) error {
 		return err
 	}
 	for _, m := range migrations {
-		if err := db.Write(ctx, func(tx *gorm.DB) error { return db.applyStep(tx, m) }); err != nil {
+		if err := db.Write(ctx, func(tx *Tx) error { return db.applyStep(tx.g, m) }); err != nil {
 			return fmt.Errorf("step %s: %w", m.name, err)
 		}
 	}

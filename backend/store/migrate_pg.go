@@ -171,6 +171,25 @@ var pgMigrations = []migration{
 			set_by TEXT COLLATE "C" NOT NULL
 		)`,
 	)},
+	// Every commit that changes bans, contacts or the never-ban list
+	// notifies the other processes (store/notify.go), so their Check index
+	// and open windows follow within a moment instead of polling.
+	{name: "054_change_notify", up: execAll(
+		`CREATE FUNCTION banlist_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			PERFORM pg_notify('`+notifyChannel+`', TG_TABLE_NAME);
+			RETURN NULL;
+		END $$`,
+		notifyTrigger("bans"),
+		notifyTrigger("contacts"),
+		notifyTrigger("protected"),
+	)},
+}
+
+// notifyTrigger notifies once per statement that changes table.
+func notifyTrigger(table string) string {
+	return `CREATE TRIGGER ` + table + `_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ` + table +
+		` FOR EACH STATEMENT EXECUTE FUNCTION banlist_notify()`
 }
 
 // postgresDialectFold is dialect.foldASCII for PostgreSQL, usable while the

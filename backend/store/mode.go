@@ -121,6 +121,9 @@ func readMode(ctx context.Context, g *gorm.DB) (Mode, error) {
 // Mode reads the storage mode recorded in the file and the journal mode
 // SQLite uses for it now, for the Settings → Database panel.
 func (db *DB) Mode(ctx context.Context) (Mode, error) {
+	if db.Engine == Postgres {
+		return Mode{}, nil // a server has no file mode
+	}
 	m, err := readMode(ctx, db.DB)
 	if err != nil {
 		return m, Classify(err)
@@ -136,8 +139,8 @@ func (db *DB) Mode(ctx context.Context) (Mode, error) {
 // recordShared writes the shared mode into the file, once.
 func (db *DB) recordShared(ctx context.Context) error {
 	host, _ := os.Hostname()
-	return db.Write(ctx, func(tx *gorm.DB) error {
-		return tx.Exec(`INSERT OR IGNORE INTO storage_mode(id, shared, lock, set_at, set_by) VALUES (1, 1, ?, ?, ?)`,
+	return db.Write(ctx, func(tx *Tx) error {
+		return tx.g.Exec(`INSERT OR IGNORE INTO storage_mode(id, shared, lock, set_at, set_by) VALUES (1, 1, ?, ?, ?)`,
 			SharedLock(), db.Clock.Now().UnixMilli(), fmt.Sprintf("%s pid %d", host, os.Getpid())).Error
 	})
 }

@@ -17,10 +17,9 @@ import (
 // not offer yet.
 var ErrUnsupported = errors.New("not supported on PostgreSQL yet")
 
-// ErrServerNotYet refuses a PostgreSQL address where the app cannot use one yet.
-var ErrServerNotYet = errors.New("banlist cannot run on a PostgreSQL server yet: " +
-	"`banlist migrate --from FILE --to postgres://…` can copy a database to one, but serve, " +
-	"the desktop app, import, export, token and bouncer still need an SQLite file (docs/TEAMS.md)")
+// ErrSharedServer refuses --shared with a server address: shared mode is how
+// several machines use one SQLite file; a server is shared by nature.
+var ErrSharedServer = errors.New("--shared is for a database file on a network share; a PostgreSQL server needs no shared mode")
 
 // migrateLockKey is the advisory lock that serialises migrations of one
 // PostgreSQL database across processes ("banlist" in ASCII).
@@ -84,6 +83,7 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("migrate %s: %w", name, Classify(err))
 	}
+	db.listen = startListener(opts.Path)
 	return db, nil
 }
 
@@ -143,21 +143,32 @@ func migratePostgres(ctx context.Context, db *DB) error {
 
 // PostgreSQL error classes a user can act on (SQLSTATE codes).
 const (
-	pgSerialization = "40001" // serialization_failure: retry the transaction
-	pgDeadlock      = "40P01" // deadlock_detected: retry
-	pgLockTimeout   = "55P03" // lock_not_available
-	pgReadOnly      = "25006" // read_only_sql_transaction (a standby)
-	pgDiskFull      = "53100"
-	pgPrivilege     = "42501" // insufficient_privilege
+	pgSerialization   = "40001" // serialization_failure: retry the transaction
+	pgDeadlock        = "40P01" // deadlock_detected: retry
+	pgLockTimeout     = "55P03" // lock_not_available
+	pgReadOnly        = "25006" // read_only_sql_transaction (a standby)
+	pgDiskFull        = "53100"
+	pgPrivilege       = "42501" // insufficient_privilege
+	pgInvalidPassword = "28P01"
+	pgInvalidAuth     = "28000" // invalid_authorization_specification (no pg_hba entry, unknown role)
+	pgNoSuchDatabase  = "3D000"
 )
 
 // pgKindOf maps a PostgreSQL server error to one of the storage faults.
 func pgKindOf(err error) (kind error, known bool) {
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
+		var ce *pgconn.ConnectError
+		if errors.As(err, &ce) {
+			return ErrUnreachable, true
+		}
 		return nil, false
 	}
 	switch pe.Code {
+	case pgInvalidPassword, pgInvalidAuth:
+		return ErrLoginRefused, true
+	case pgNoSuchDatabase:
+		return ErrNoSuchDB, true
 	case pgSerialization, pgDeadlock, pgLockTimeout:
 		return ErrBusy, true
 	case pgReadOnly, pgPrivilege:

@@ -42,15 +42,15 @@ func TestPostgresErrorsAreClassified(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = db.WriteTx(ctx, func(tx *gorm.DB) error {
-				if err := tx.Exec(`UPDATE settings SET value = '1' WHERE key = ?`, order[0]).Error; err != nil {
+			errs[i] = db.WriteTx(ctx, func(tx *store.Tx) error {
+				if err := tx.Gorm().Exec(`UPDATE settings SET value = '1' WHERE key = ?`, order[0]).Error; err != nil {
 					return err
 				}
 				locked <- struct{}{}
 				for len(locked) < 2 {
 					time.Sleep(5 * time.Millisecond)
 				}
-				return tx.Exec(`UPDATE settings SET value = '2' WHERE key = ?`, order[1]).Error
+				return tx.Gorm().Exec(`UPDATE settings SET value = '2' WHERE key = ?`, order[1]).Error
 			})
 		}()
 	}

@@ -99,7 +99,7 @@ func TestPostgresMigratingTwiceChangesNothing(t *testing.T) {
 	first, _ := pgtest.OpenDSN(t, dsn)
 	before := appliedSteps(t, first)
 	later := clock.NewFixed(storetest.Epoch.Add(24 * 3600 * 1e9))
-	second, err := store.Open(context.Background(), store.Options{Path: dsn, Clock: later, Server: true})
+	second, err := store.Open(context.Background(), store.Options{Path: dsn, Clock: later})
 	if err != nil {
 		t.Fatalf("second open: %v", err)
 	}
@@ -126,7 +126,7 @@ func TestPostgresConcurrentMigratorsDoNotCollide(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			db, err := store.Open(context.Background(), store.Options{Path: dsn, Clock: clock.NewFixed(storetest.Epoch), Server: true})
+			db, err := store.Open(context.Background(), store.Options{Path: dsn, Clock: clock.NewFixed(storetest.Epoch)})
 			if err == nil {
 				_ = db.Close()
 			}
@@ -161,14 +161,14 @@ func TestPostgresRefusesAnotherProgramsDatabase(t *testing.T) {
 	if err := other.Exec(`DROP TABLE schema_migrations`).Error; err != nil {
 		t.Fatal(err)
 	}
-	_, err := store.Open(context.Background(), store.Options{Path: dsn, Clock: clock.NewFixed(storetest.Epoch), Server: true})
+	_, err := store.Open(context.Background(), store.Options{Path: dsn, Clock: clock.NewFixed(storetest.Epoch)})
 	if !errors.Is(err, store.ErrNotBanlist) {
 		t.Fatalf("open: %v, want ErrNotBanlist", err)
 	}
 }
 
 func TestPostgresUnreachableServerIsAClearError(t *testing.T) {
-	_, err := store.Open(context.Background(), store.Options{Path: "postgres://nobody:pw@127.0.0.1:1/banlist?sslmode=disable&connect_timeout=2", Server: true})
+	_, err := store.Open(context.Background(), store.Options{Path: "postgres://nobody:pw@127.0.0.1:1/banlist?sslmode=disable&connect_timeout=2"})
 	if err == nil {
 		t.Fatal("opened a server that is not there")
 	}
@@ -177,14 +177,14 @@ func TestPostgresUnreachableServerIsAClearError(t *testing.T) {
 	}
 }
 
-// Until the domain packages run on PostgreSQL, only callers that say so may
-// open a server; the others get a message naming what does work.
-func TestServerDSNIsRefusedUnlessAllowed(t *testing.T) {
-	_, err := store.Open(context.Background(), store.Options{Path: "postgres://alice:pw@127.0.0.1:1/banlist"})
-	if !errors.Is(err, store.ErrServerNotYet) {
-		t.Fatalf("open: %v, want ErrServerNotYet", err)
+// Shared mode is for a file on a network share: with a server address it is
+// refused by name, without the password.
+func TestSharedServerIsRefused(t *testing.T) {
+	_, err := store.Open(context.Background(), store.Options{Path: "postgres://alice:pw@127.0.0.1:1/banlist", Shared: true})
+	if !errors.Is(err, store.ErrSharedServer) {
+		t.Fatalf("open: %v, want ErrSharedServer", err)
 	}
-	if strings.Contains(err.Error(), "pw@") || !strings.Contains(err.Error(), "banlist migrate") {
-		t.Fatalf("message %q", err)
+	if strings.Contains(err.Error(), "pw@") {
+		t.Fatalf("message %q shows the password", err)
 	}
 }

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-
-	"gorm.io/gorm"
 )
 
 // Protected is one never-ban entry: an address or range no ban may cover.
@@ -18,15 +16,6 @@ type Protected struct {
 
 const protectedCols = `id, target, is_range, notes, created_by, created_at`
 
-// orDB is tx when it is set, else a session on db bound to ctx, so that a
-// method can run inside a caller's transaction or on its own.
-func (db *DB) orDB(ctx context.Context, tx *gorm.DB) *gorm.DB {
-	if tx != nil {
-		return tx
-	}
-	return db.WithContext(ctx)
-}
-
 // ListProtected returns every never-ban entry in address order.
 func (db *DB) ListProtected(ctx context.Context) ([]Protected, error) {
 	out := []Protected{}
@@ -37,46 +26,46 @@ func (db *DB) ListProtected(ctx context.Context) ([]Protected, error) {
 // ProtectedOverlapping returns the never-ban entries that share at least one
 // address with the span lo..hi (16-byte keys): an entry inside the span, the
 // span inside an entry, or a partial overlap.
-func (db *DB) ProtectedOverlapping(ctx context.Context, tx *gorm.DB, lo, hi [16]byte) ([]Protected, error) {
+func (tx *Tx) ProtectedOverlapping(lo, hi [16]byte) ([]Protected, error) {
 	var out []Protected
-	err := db.orDB(ctx, tx).Raw(`SELECT `+protectedCols+` FROM protected
+	err := tx.g.Raw(`SELECT `+protectedCols+` FROM protected
 		WHERE lo <= ? AND hi >= ? ORDER BY lo, id`, hi[:], lo[:]).Scan(&out).Error
 	return out, err
 }
 
 // ProtectedByTarget returns the entry with exactly this normalized target, if any.
-func (db *DB) ProtectedByTarget(ctx context.Context, tx *gorm.DB, target string) (Protected, bool, error) {
+func (tx *Tx) ProtectedByTarget(target string) (Protected, bool, error) {
 	var p Protected
-	res := db.orDB(ctx, tx).Raw(`SELECT `+protectedCols+` FROM protected WHERE target = ?`, target).Scan(&p)
+	res := tx.g.Raw(`SELECT `+protectedCols+` FROM protected WHERE target = ?`, target).Scan(&p)
 	return p, res.RowsAffected > 0, res.Error
 }
 
 // GetProtected returns entry id, if it exists.
-func (db *DB) GetProtected(ctx context.Context, tx *gorm.DB, id int64) (Protected, bool, error) {
+func (tx *Tx) GetProtected(id int64) (Protected, bool, error) {
 	var p Protected
-	res := db.orDB(ctx, tx).Raw(`SELECT `+protectedCols+` FROM protected WHERE id = ?`, id).Scan(&p)
+	res := tx.g.Raw(`SELECT `+protectedCols+` FROM protected WHERE id = ?`, id).Scan(&p)
 	return p, res.RowsAffected > 0, res.Error
 }
 
 // AddProtected inserts p covering lo..hi and returns it with its id.
-func (db *DB) AddProtected(ctx context.Context, tx *gorm.DB, p Protected, lo, hi [16]byte) (Protected, error) {
-	err := db.orDB(ctx, tx).Raw(`INSERT INTO protected(target, is_range, lo, hi, notes, created_by, created_at)
+func (tx *Tx) AddProtected(p Protected, lo, hi [16]byte) (Protected, error) {
+	err := tx.g.Raw(`INSERT INTO protected(target, is_range, lo, hi, notes, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		p.Target, boolInt(p.IsRange), lo[:], hi[:], p.Notes, p.CreatedBy, p.CreatedAt).Scan(&p.ID).Error
 	return p, err
 }
 
 // DeleteProtected removes entry id.
-func (db *DB) DeleteProtected(ctx context.Context, tx *gorm.DB, id int64) error {
-	return db.orDB(ctx, tx).Exec(`DELETE FROM protected WHERE id = ?`, id).Error
+func (tx *Tx) DeleteProtected(id int64) error {
+	return tx.g.Exec(`DELETE FROM protected WHERE id = ?`, id).Error
 }
 
 // ActiveBanIDsOverlapping returns the ids of bans active at now (Unix ms)
 // that share at least one address with lo..hi, soonest ending last.
-func (db *DB) ActiveBanIDsOverlapping(ctx context.Context, tx *gorm.DB, lo, hi [16]byte, now int64) ([]int64, error) {
+func (tx *Tx) ActiveBanIDsOverlapping(lo, hi [16]byte, now int64) ([]int64, error) {
 	var ids []int64
-	err := db.orDB(ctx, tx).Raw(`SELECT id FROM bans
-		WHERE removed_at IS NULL AND expires_at > ? AND lo <= ? AND hi >= ?
+	err := tx.g.Raw(`SELECT id FROM bans
+		WHERE `+activeAt("")+` AND lo <= ? AND hi >= ?
 		ORDER BY lo, id`, now, hi[:], lo[:]).Scan(&ids).Error
 	return ids, err
 }

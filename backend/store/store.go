@@ -40,11 +40,6 @@ type Options struct {
 	// unchanged before this process breaks it (lockwatch.go). Defaults to
 	// LockStaleAfter (15 s); every process on a file should use the same.
 	LockStaleAfter time.Duration
-	// Server lets Path name a PostgreSQL server. Only callers whose SQL runs
-	// on PostgreSQL set it (banlist migrate, the store's own tests): the
-	// domain packages still speak SQLite, so everywhere else a server DSN is
-	// refused with ErrServerNotYet instead of failing halfway through.
-	Server bool
 	// BusyTimeout is how long SQLite waits for another process's lock before
 	// returning SQLITE_BUSY. Defaults to 5 s.
 	BusyTimeout time.Duration
@@ -64,6 +59,8 @@ type DB struct {
 
 	// lockWatch breaks a dot-file lock left by a crashed process (lockwatch.go).
 	lockWatch *lockWatch
+	// listen follows other processes' commits on a server (notify.go).
+	listen *listener
 }
 
 // dsnParams are the connection settings that vary with the storage mode.
@@ -131,8 +128,8 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		opts.Clock = clock.System{}
 	}
 	if IsServerDSN(opts.Path) {
-		if !opts.Server {
-			return nil, fmt.Errorf("%s: %w", Redact(opts.Path), ErrServerNotYet)
+		if opts.Shared {
+			return nil, fmt.Errorf("%s: %w", Redact(opts.Path), ErrSharedServer)
 		}
 		return openPostgres(ctx, opts)
 	}
@@ -303,6 +300,7 @@ func (db *DB) CheckWritable(ctx context.Context) error {
 // Close stops the lock watch and closes the underlying connection.
 func (db *DB) Close() error {
 	db.lockWatch.close()
+	db.listen.close()
 	sqlDB, err := db.DB.DB()
 	if err != nil {
 		return err

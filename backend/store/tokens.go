@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-
-	"gorm.io/gorm"
 )
 
 // Token is one named API token. Hash is apikey.Hash of the token; the token
@@ -28,9 +26,9 @@ func (db *DB) ListTokens(ctx context.Context) ([]Token, error) {
 }
 
 // TokenByName returns the token called name, if any.
-func (db *DB) TokenByName(ctx context.Context, tx *gorm.DB, name string) (Token, bool, error) {
+func (tx *Tx) TokenByName(name string) (Token, bool, error) {
 	var t Token
-	res := db.orDB(ctx, tx).Raw(`SELECT `+tokenCols+` FROM api_tokens WHERE name = ?`, name).Scan(&t)
+	res := tx.g.Raw(`SELECT `+tokenCols+` FROM api_tokens WHERE name = ?`, name).Scan(&t)
 	return t, res.RowsAffected > 0, res.Error
 }
 
@@ -42,15 +40,15 @@ func (db *DB) TokenByHash(ctx context.Context, hash string) (Token, bool, error)
 }
 
 // AddToken inserts t and returns it with its id.
-func (db *DB) AddToken(ctx context.Context, tx *gorm.DB, t Token) (Token, error) {
-	err := db.orDB(ctx, tx).Raw(`INSERT INTO api_tokens(name, role, hash, created_by, created_at)
+func (tx *Tx) AddToken(t Token) (Token, error) {
+	err := tx.g.Raw(`INSERT INTO api_tokens(name, role, hash, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?) RETURNING id`, t.Name, t.Role, t.Hash, t.CreatedBy, t.CreatedAt).Scan(&t.ID).Error
 	return t, err
 }
 
 // DeleteToken removes token id.
-func (db *DB) DeleteToken(ctx context.Context, tx *gorm.DB, id int64) error {
-	return db.orDB(ctx, tx).Exec(`DELETE FROM api_tokens WHERE id = ?`, id).Error
+func (tx *Tx) DeleteToken(id int64) error {
+	return tx.g.Exec(`DELETE FROM api_tokens WHERE id = ?`, id).Error
 }
 
 // TouchToken records that token id was used at (Unix ms). Only a change of

@@ -354,6 +354,7 @@ export interface Bindings {
   Check(ip: string): Promise<CheckResult>
   ChooseBackupFile(): Promise<string>
   ChooseDatabaseFile(create: boolean): Promise<string>
+  ConnectDatabase(address: string): Promise<Info>
   CreateDatabase(path: string, shared: boolean): Promise<Info>
   DeleteBouncer(name: string): Promise<void>
   DeleteToken(name: string): Promise<Token>
@@ -391,6 +392,7 @@ export const routes = {
   BanHistory: { method: 'GET', path: '/api/v1/history' },
   BanIP: { method: 'POST', path: '/api/v1/bans' },
   Check: { method: 'GET', path: '/api/v1/check' },
+  ConnectDatabase: { method: 'POST', path: '/api/v1/database/connect' },
   CreateDatabase: { method: 'POST', path: '/api/v1/database/create' },
   DeleteBouncer: { method: 'DELETE', path: '/api/v1/bouncers/{name}' },
   DeleteToken: { method: 'DELETE', path: '/api/v1/tokens/{name}' },

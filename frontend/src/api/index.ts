@@ -94,6 +94,10 @@ export const api = {
   createDatabase: (path: string, shared: boolean) =>
     invoke({ binding: 'CreateDatabase', args: [path, shared], method: 'POST', path: '/api/v1/database/create', body: { path, shared } }),
 
+  /** Switch to a PostgreSQL server (postgres://USER@HOST:PORT/DATABASE). */
+  connectDatabase: (address: string) =>
+    invoke({ binding: 'ConnectDatabase', args: [address], method: 'POST', path: '/api/v1/database/connect', body: { address } }),
+
   setOperator: (name: string) =>
     invoke({ binding: 'SetOperator', args: [name], method: 'PUT', path: '/api/v1/operator', body: { name } }),
 

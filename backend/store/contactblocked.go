@@ -1,4 +1,4 @@
-package contacts
+package store
 
 import (
 	"bytes"
@@ -18,13 +18,13 @@ import (
 // bans.
 
 // blocked answers blocked-only with no other filter.
-func (l *lister) blocked() ([]row, int64, error) {
+func (l *lister) blocked() ([]Contact, int64, error) {
 	few, top, err := l.few()
 	if err != nil {
 		return nil, 0, err
 	}
 	var hits []int64
-	if err := l.db.Raw(blockedIDs+" LIMIT ?", l.at, few+1).Scan(&hits).Error; err != nil {
+	if err := l.g.Raw(l.blockedIDs()+" LIMIT ?", l.q.BlockedAt, few+1).Scan(&hits).Error; err != nil {
 		return nil, 0, err
 	}
 	if len(hits) <= few {
@@ -45,15 +45,15 @@ func (l *lister) blocked() ([]row, int64, error) {
 	if total <= int64(l.offset()) {
 		return nil, total, nil
 	}
-	if l.q.Sort == "startedAt" {
+	if l.q.Sort == SortStartedAt {
 		rows, done, err := l.walkBlocked(spans, l.walkCap(total, top))
 		if err != nil || done {
 			return rows, total, err
 		}
 	}
-	var rows []row
-	err = l.db.Raw("SELECT * FROM contacts NOT INDEXED WHERE id IN ("+blockedIDs+") ORDER BY "+l.order()+" LIMIT ? OFFSET ?",
-		l.at, l.q.PageSize, l.offset()).Scan(&rows).Error
+	var rows []Contact
+	err = l.g.Raw("SELECT * FROM contacts"+l.d.notIndexed()+" WHERE id IN ("+l.blockedIDs()+") ORDER BY "+l.order()+" LIMIT ? OFFSET ?",
+		l.q.BlockedAt, l.q.Limit, l.offset()).Scan(&rows).Error
 	return rows, total, err
 }
 
@@ -72,7 +72,7 @@ type span struct{ lo, hi []byte }
 // bans that lie inside another active ban. Bans are CIDR blocks, so two of
 // them either nest or do not meet; ok is false if they overlap otherwise.
 func (l *lister) activeSpans() (spans, nested []span, ok bool, err error) {
-	rows, err := l.db.Raw(`SELECT b.lo, b.hi FROM `+activeBans, l.at).Rows()
+	rows, err := l.g.Raw(`SELECT b.lo, b.hi FROM bans b`+l.d.indexedBy("bans_live")+` WHERE `+activeAt("b."), l.q.BlockedAt).Rows()
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -119,7 +119,7 @@ func (l *lister) activeSpans() (spans, nested []span, ok bool, err error) {
 // which would count their contacts twice.
 func (l *lister) blockedCount(nested []span) (int64, error) {
 	var total int64
-	if err := l.db.Raw("SELECT count(*) FROM ("+blockedIDs+")", l.at).Scan(&total).Error; err != nil {
+	if err := l.g.Raw("SELECT count(*) FROM ("+l.blockedIDs()+") AS blocked", l.q.BlockedAt).Scan(&total).Error; err != nil {
 		return 0, err
 	}
 	const chunk = 500
@@ -130,8 +130,9 @@ func (l *lister) blockedCount(nested []span) (int64, error) {
 			args = append(args, blob(s.lo), blob(s.hi))
 		}
 		var n int64
-		if err := l.db.Raw(`SELECT count(*) FROM (VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?),", len(part)), ",")+
-			`) d CROSS JOIN contacts c INDEXED BY contacts_ip_key WHERE c.ip_key BETWEEN d.column1 AND d.column2`, args...).
+		pair := "(" + l.d.blobParam() + ", " + l.d.blobParam() + "),"
+		if err := l.g.Raw(`SELECT count(*) FROM (VALUES `+strings.TrimSuffix(strings.Repeat(pair, len(part)), ",")+
+			`) d CROSS JOIN contacts c`+l.d.indexedBy("contacts_ip_key")+` WHERE c.ip_key BETWEEN d.column1 AND d.column2`, args...).
 			Scan(&n).Error; err != nil {
 			return 0, err
 		}
@@ -149,8 +150,8 @@ func covered(spans []span, k []byte) bool {
 // walkBlocked reads the page by walking the date index in batches and
 // keeping the contacts whose address lies in spans. done is false if it gave
 // up after limit rows without filling the page.
-func (l *lister) walkBlocked(spans []span, limit int64) (rows []row, done bool, err error) {
-	need := l.offset() + l.q.PageSize
+func (l *lister) walkBlocked(spans []span, limit int64) (rows []Contact, done bool, err error) {
+	need := l.offset() + l.q.Limit
 	cmp := "<"
 	if !l.q.Desc {
 		cmp = ">"
@@ -168,12 +169,12 @@ func (l *lister) walkBlocked(spans []span, limit int64) (rows []row, done bool, 
 			return nil, false, nil
 		}
 		var batch []step
-		sql, args := "SELECT id, started_at, ip_key FROM contacts INDEXED BY contacts_started", []any{}
+		sql, args := "SELECT id, started_at, ip_key FROM contacts"+l.d.indexedBy("contacts_started"), []any{}
 		if walked > 0 {
 			sql += " WHERE (started_at, id) " + cmp + " (?, ?)"
 			args = append(args, last.StartedAt, last.ID)
 		}
-		if err := l.db.Raw(sql+" ORDER BY "+l.order()+" LIMIT ?", append(args, walkBatch)...).Scan(&batch).Error; err != nil {
+		if err := l.g.Raw(sql+" ORDER BY "+l.order()+" LIMIT ?", append(args, walkBatch)...).Scan(&batch).Error; err != nil {
 			return nil, false, err
 		}
 		end = len(batch) < walkBatch
@@ -192,19 +193,31 @@ func (l *lister) walkBlocked(spans []span, limit int64) (rows []row, done bool, 
 		return nil, true, nil
 	}
 	keep = keep[l.offset():]
-	var got []row
-	if err := l.db.Raw("SELECT * FROM contacts WHERE id IN ?", keep).Scan(&got).Error; err != nil {
+	var got []Contact
+	if err := l.g.Raw("SELECT * FROM contacts WHERE id IN ?", keep).Scan(&got).Error; err != nil {
 		return nil, false, err
 	}
-	byID := make(map[int64]row, len(got))
+	byID := make(map[int64]Contact, len(got))
 	for _, r := range got {
 		byID[r.ID] = r
 	}
-	rows = make([]row, 0, len(keep))
+	rows = make([]Contact, 0, len(keep))
 	for _, id := range keep {
 		if r, ok := byID[id]; ok {
 			rows = append(rows, r)
 		}
 	}
 	return rows, true, nil
+}
+
+// blockedIDs selects the ids of contacts an active ban covers (the time
+// "active" is judged at is the next parameter). It walks the active bans in
+// address order through the covering index bans_live (migration 0005;
+// SQLite, without statistics, would pick bans_active and then read each
+// ban's row) and range-scans the ip_key index for each, so the scans move
+// forward through it: a few thousand bans against many contacts, never the
+// other way round. A contact under two nested bans appears twice.
+func (l *lister) blockedIDs() string {
+	return "SELECT c.id FROM bans b" + l.d.indexedBy("bans_live") + " CROSS JOIN contacts c" + l.d.indexedBy("contacts_ip_key") + `
+	WHERE ` + activeAt("b.") + " AND c.ip_key BETWEEN b.lo AND b.hi"
 }
