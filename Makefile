@@ -114,8 +114,14 @@ test-enforce: deps-apt $(TEST_BIN) ## real packets: banlist serve + Debian's fir
 test-share: deps-apt $(TEST_BIN) ## two serve processes and the CLI on two sshfs mounts of one folder (root; skipped otherwise)
 	BANLIST_SHARE_TEST=1 BANLIST_BIN=$(CURDIR)/$(TEST_BIN) go test -count=1 -v -run '^TestTwoMachines' ./backend/sharetest/
 
-test-go: frontend/dist/index.html ## Go unit, integration and multi-process tests (race detector on), with a throwaway PostgreSQL
-	$(call with_postgres,go test -race -count=1 $(GO_PKGS))
+# The suites that hold the service's behaviour run a second time with every
+# storetest.Open on its own PostgreSQL database (BANLIST_TEST_ENGINE).
+ENGINE_PKGS = ./backend/bans ./backend/contacts ./backend/service ./backend/httpapi ./backend/lapi ./backend/demo
+
+test-go: frontend/dist/index.html ## Go unit, integration and multi-process tests (race detector on), on SQLite and again on a throwaway PostgreSQL
+	$(call with_postgres,go test -race -count=1 $(GO_PKGS) && \
+	  echo "== the same suites on PostgreSQL (BANLIST_TEST_ENGINE=postgres)" && \
+	  BANLIST_TEST_ENGINE=postgres go test -race -count=1 $(ENGINE_PKGS))
 
 bench: frontend/dist/index.html ## benchmarks at scale (never part of make test): prints a table, writes docs/BENCHMARKS.md
 	@bash .ci/apt-deps.sh sqlite3

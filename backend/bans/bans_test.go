@@ -10,6 +10,7 @@ import (
 
 	"banlist/backend/apperr"
 	"banlist/backend/ipaddr"
+	"banlist/backend/store"
 	"banlist/backend/store/storetest"
 )
 
@@ -44,7 +45,7 @@ func TestBanIP(t *testing.T) {
 		if err != nil || !sameBan(got, b) {
 			t.Errorf("GetBan(%d) = %+v, %v; want %+v", b.ID, got, err, b)
 		}
-		var ev eventRow
+		var ev store.BanEvent
 		f.db.Raw(`SELECT * FROM ban_events WHERE ban_id = ?`, b.ID).Scan(&ev)
 		if ev.Kind != EventBanned || ev.Actor != "alice" || ev.Target != tc.wantTarget || ev.At != storetest.Epoch.UnixMilli() ||
 			ev.Period != string(tc.wantPeriod) || ev.Notes != tc.notes || ev.ExpiresAt == nil || *ev.ExpiresAt != tc.wantExpires.UnixMilli() {

@@ -333,6 +333,7 @@ func hold(t *testing.T, other *store.DB, begin string, d time.Duration) <-chan e
 }
 
 func TestWriteRetriesWhileAnotherWriterHoldsTheLock(t *testing.T) {
+	storetest.SQLiteOnly(t)
 	for _, shared := range []bool{false, true} {
 		path := filepath.Join(t.TempDir(), "b.db")
 		db := openWithTimeout(t, path, shared, 30*time.Millisecond)
@@ -360,6 +361,7 @@ func TestWriteRetriesWhileAnotherWriterHoldsTheLock(t *testing.T) {
 // SQLITE_BUSY, leaving SQLite's transaction open. The service must roll it
 // back, retry, and leave the connection usable.
 func TestBusyCommitIsRolledBackAndRetried(t *testing.T) {
+	storetest.SQLiteOnly(t)
 	path := filepath.Join(t.TempDir(), "b.db")
 	db := openWithTimeout(t, path, true, 30*time.Millisecond)
 	other := openWithTimeout(t, path, true, 30*time.Millisecond)
@@ -389,6 +391,7 @@ func TestBusyCommitIsRolledBackAndRetried(t *testing.T) {
 }
 
 func TestBusyBeyondBudgetIsUnavailable(t *testing.T) {
+	storetest.SQLiteOnly(t)
 	path := filepath.Join(t.TempDir(), "b.db")
 	db := openWithTimeout(t, path, false, 20*time.Millisecond)
 	other := openWithTimeout(t, path, false, 20*time.Millisecond)

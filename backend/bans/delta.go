@@ -1,10 +1,9 @@
 package bans
 
 import (
-	"database/sql/driver"
+	"encoding/binary"
 	"fmt"
 	"maps"
-	"strings"
 
 	"banlist/backend/store"
 )
@@ -29,32 +28,18 @@ const (
 	maxDelta   = 10_000
 )
 
-// keyArg binds a 16-byte key as one BLOB parameter.
-type keyArg []byte
-
-// Value implements driver.Valuer.
-func (k keyArg) Value() (driver.Value, error) { return []byte(k), nil }
-
-func (k key) bytes() []byte {
+func (k key) bytes() [16]byte {
 	var b [16]byte
-	for i := 0; i < 8; i++ {
-		b[i] = byte(k.hi >> (56 - 8*i))
-		b[8+i] = byte(k.lo >> (56 - 8*i))
-	}
-	return b[:]
-}
-
-// placeholders returns "?, ?, …" for n parameters.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+	binary.BigEndian.PutUint64(b[:8], k.hi)
+	binary.BigEndian.PutUint64(b[8:], k.lo)
+	return b
 }
 
 // applyDelta returns cur updated with the bans that events after cur.stamp
 // (up to stamp) touched, as they are at now; nil when a full load is due.
-func applyDelta(db *store.Tx, cur *index, stamp, now int64) (*index, error) {
-	var banIDs []int64
-	if err := db.Gorm().Raw(`SELECT DISTINCT ban_id FROM ban_events WHERE id > ? AND id <= ? LIMIT ?`,
-		cur.stamp, stamp, maxDelta+1).Scan(&banIDs).Error; err != nil {
+func applyDelta(tx *store.Tx, cur *index, stamp, now int64) (*index, error) {
+	banIDs, err := tx.BanIDsChanged(cur.stamp, stamp, maxDelta+1)
+	if err != nil {
 		return nil, err
 	}
 	if len(banIDs) > maxDelta {
@@ -65,11 +50,8 @@ func applyDelta(db *store.Tx, cur *index, stamp, now int64) (*index, error) {
 	const chunk = 500
 	for start := 0; start < len(banIDs); start += chunk {
 		part := banIDs[start:min(start+chunk, len(banIDs))]
-		var rows []struct {
-			IsRange bool
-			Lo, Hi  []byte
-		}
-		if err := db.Gorm().Raw(`SELECT is_range, lo, hi FROM bans WHERE id IN ?`, part).Scan(&rows).Error; err != nil {
+		rows, err := tx.BanSpansByID(part)
+		if err != nil {
 			return nil, err
 		}
 		for _, r := range rows {
@@ -98,19 +80,12 @@ func applyDelta(db *store.Tx, cur *index, stamp, now int64) (*index, error) {
 	}
 	for start := 0; start < len(keys); start += chunk {
 		part := keys[start:min(start+chunk, len(keys))]
-		args := make([]any, 0, len(part)+1)
-		for _, k := range part {
-			args = append(args, keyArg(k.bytes()))
+		args := make([][16]byte, len(part))
+		for i, k := range part {
+			args[i] = k.bytes()
 		}
-		args = append(args, now)
-		var rows []struct {
-			ID        int64
-			Target    string
-			Lo        []byte
-			ExpiresAt int64
-		}
-		if err := db.Gorm().Raw(`SELECT id, target, lo, expires_at FROM bans WHERE lo IN (`+placeholders(len(part))+`)
-			AND is_range = 0 AND lo = hi AND removed_at IS NULL AND expires_at > ?`, args...).Scan(&rows).Error; err != nil {
+		rows, err := tx.ActiveAddressBans(args, now)
+		if err != nil {
 			return nil, err
 		}
 		for _, r := range rows {
@@ -123,14 +98,8 @@ func applyDelta(db *store.Tx, cur *index, stamp, now int64) (*index, error) {
 		}
 	}
 	if rangeTouched {
-		var rows []struct {
-			ID        int64
-			Target    string
-			Lo, Hi    []byte
-			ExpiresAt int64
-		}
-		if err := db.Gorm().Raw(`SELECT id, target, lo, hi, expires_at FROM bans
-			WHERE removed_at IS NULL AND expires_at > ? AND (is_range = 1 OR lo <> hi)`, now).Scan(&rows).Error; err != nil {
+		rows, err := tx.ActiveRangeBans(now)
+		if err != nil {
 			return nil, err
 		}
 		ranges := make([]rangeBan, 0, len(rows))

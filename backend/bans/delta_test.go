@@ -110,12 +110,12 @@ func TestIncrementalIndexFoldsWhenTheOverlayIsFull(t *testing.T) {
 	tx := f.db.Begin()
 	for _, ip := range ips {
 		k := ipaddr.Key(netip.MustParseAddr(ip))
-		res := tx.Exec(`INSERT INTO bans(target, is_range, lo, hi, period, created_by, created_at, expires_at) VALUES (?, 0, ?, ?, '1d', 'bulk', ?, ?)`,
-			ip, k[:], k[:], now, now+86_400_000)
-		if res.Error != nil {
-			t.Fatal(res.Error)
+		var id int64
+		if err := tx.Raw(`INSERT INTO bans(target, is_range, lo, hi, period, created_by, created_at, expires_at) VALUES (?, 0, ?, ?, '1d', 'bulk', ?, ?) RETURNING id`,
+			ip, k[:], k[:], now, now+86_400_000).Scan(&id).Error; err != nil {
+			t.Fatal(err)
 		}
-		if err := tx.Exec(`INSERT INTO ban_events(ban_id, target, kind, actor, at) VALUES (last_insert_rowid(), ?, 'banned', 'bulk', ?)`, ip, now).Error; err != nil {
+		if err := tx.Exec(`INSERT INTO ban_events(ban_id, target, kind, actor, at) VALUES (?, ?, 'banned', 'bulk', ?)`, id, ip, now).Error; err != nil {
 			t.Fatal(err)
 		}
 	}

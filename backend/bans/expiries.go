@@ -1,11 +1,15 @@
 package bans
 
-import "sort"
+import (
+	"sort"
+
+	"banlist/backend/store"
+)
 
 // withExpiries adds a derived expired event wherever a ban's end passed
 // before its next renewal or removal (or before now), and returns all events
 // newest first. rows must be in chronological order.
-func withExpiries(rows []eventRow, now int64) []Event {
+func withExpiries(rows []store.BanEvent, now int64) []Event {
 	type seqEvent struct {
 		Event
 		seq int64 // orders events at the same millisecond
@@ -37,7 +41,7 @@ func withExpiries(rows []eventRow, now int64) []Event {
 		if st.ends != nil && *st.ends <= r.At && (r.Kind == EventRenewed || r.Kind == EventUnbanned) {
 			out = append(out, expired(r.BanID, r.Target, st, 2*r.ID-1))
 		}
-		out = append(out, seqEvent{Event: r.toEvent(), seq: 2 * r.ID})
+		out = append(out, seqEvent{Event: toEvent(r), seq: 2 * r.ID})
 		st.lastID = r.ID
 		switch r.Kind {
 		case EventBanned, EventRenewed, EventRestored:

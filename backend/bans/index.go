@@ -2,7 +2,6 @@ package bans
 
 import (
 	"context"
-	"database/sql"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -201,7 +200,7 @@ func (s *Service) current(ctx context.Context, now int64) (*index, error) {
 }
 
 // refresh reloads the index if the bans changed. With poll it first asks
-// SQLite whether any other connection committed since the last poll.
+// the database whether any other connection committed since the last poll.
 func (s *Service) refresh(ctx context.Context, poll bool) (*index, error) {
 	s.refreshMu.Lock()
 	defer s.refreshMu.Unlock()
@@ -244,20 +243,14 @@ func (s *Service) refresh(ctx context.Context, poll bool) (*index, error) {
 	return ix, nil
 }
 
-// changeVersion returns a number that moves when another process commits.
-// On a shared file it is the header's change counter, read without SQLite's
-// lock (PRAGMA data_version would create and remove the lock folder on the
-// share four times a second in every process); locally it is data_version.
+// changeVersion returns a number that moves when another process commits
+// a change to the bans (store.DB.ChangeStamp: data_version, a shared file's
+// header counter, or PostgreSQL's newest ban event).
 func (s *Service) changeVersion(ctx context.Context) (int64, error) {
-	if s.db.Shared {
-		c, err := s.db.ChangeCounter(ctx)
-		if err == nil {
-			return int64(c), nil
-		}
-	}
 	var v int64
-	err := s.read(ctx, "check the ban list for changes", func(db *store.Tx) error {
-		return db.Gorm().Raw("PRAGMA data_version").Scan(&v).Error
+	err := s.retry(ctx, "check the ban list for changes", func() (err error) {
+		v, err = s.db.ChangeStamp(ctx)
+		return err
 	})
 	return v, err
 }
@@ -267,9 +260,9 @@ func (s *Service) changeVersion(ctx context.Context) (int64, error) {
 // its stamp claims.
 func (s *Service) load(ctx context.Context, cur *index, now int64) (*index, error) {
 	var ix *index
-	err := s.read(ctx, "load the active bans", func(db *store.Tx) error {
-		var stamp int64
-		if err := db.Gorm().Raw(`SELECT coalesce(max(id), 0) FROM ban_events`).Scan(&stamp).Error; err != nil {
+	err := s.read(ctx, "load the active bans", func(tx *store.Tx) error {
+		stamp, err := tx.BanStamp()
+		if err != nil {
 			return err
 		}
 		if cur != nil && stamp == cur.stamp && now >= cur.loadedAt {
@@ -277,42 +270,32 @@ func (s *Service) load(ctx context.Context, cur *index, now int64) (*index, erro
 			return nil
 		}
 		if cur != nil && stamp > cur.stamp && now >= cur.loadedAt {
-			delta, err := applyDelta(db, cur, stamp, now)
+			delta, err := applyDelta(tx, cur, stamp, now)
 			if err != nil || delta != nil {
 				ix = delta
 				return err
 			}
 		}
-		rows, err := db.Gorm().Raw(`SELECT id, target, is_range, lo, hi, expires_at FROM bans
-			WHERE removed_at IS NULL AND expires_at > ?`, now).Rows()
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
 		exact := map[key]entry{}
 		var ranges []rangeBan
-		for rows.Next() {
-			var e entry
-			var isRange bool
-			var loB, hiB sql.RawBytes // only read before the next row
-			if err := rows.Scan(&e.id, &e.target, &isRange, &loB, &hiB, &e.expires); err != nil {
-				return err
-			}
-			lo, ok1 := keyFromBytes(loB)
-			hi, ok2 := keyFromBytes(hiB)
+		err = tx.EachActiveBan(now, func(b store.BanSpan) error {
+			e := entry{id: b.ID, target: b.Target, expires: b.ExpiresAt}
+			lo, ok1 := keyFromBytes(b.Lo)
+			hi, ok2 := keyFromBytes(b.Hi)
 			if !ok1 || !ok2 || hi.less(lo) {
 				return fmt.Errorf("ban #%d has a damaged address range", e.id)
 			}
-			if !isRange && lo == hi {
+			if !b.IsRange && lo == hi {
 				if old, ok := exact[lo]; ok {
 					e = later(old, e)
 				}
 				exact[lo] = e
-				continue
+				return nil
 			}
 			ranges = append(ranges, rangeBan{lo: lo, hi: hi, e: e})
-		}
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 		ix = newIndex(stamp, now, exact, ranges)
@@ -378,18 +361,19 @@ func (s *Service) ActiveByIP(ctx context.Context, ips []string) (map[string]Ban,
 	const chunk = 500
 	for start := 0; start < len(ids); start += chunk {
 		part := ids[start:min(start+chunk, len(ids))]
-		var rows []banRow
-		err := s.read(ctx, "read the active bans", func(db *store.Tx) error {
-			rows = rows[:0]
-			return db.Gorm().Raw(`SELECT `+banCols+` FROM bans WHERE id IN ?`, part).Scan(&rows).Error
+		var rows []store.Ban
+		err := s.read(ctx, "read the active bans", func(tx *store.Tx) error {
+			var err error
+			rows, err = tx.BansByID(part)
+			return err
 		})
 		if err != nil {
 			return nil, err
 		}
 		for _, r := range rows {
 			// The index may be a poll behind; trust the row.
-			if r.status(now) == StatusActive {
-				bans[r.ID] = r.toBan(now)
+			if status(r, now) == StatusActive {
+				bans[r.ID] = toBan(r, now)
 			}
 		}
 	}

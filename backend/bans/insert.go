@@ -12,43 +12,33 @@ import (
 // containing it exists at now (then CodeAlreadyBlocked with that ban).
 func insertBan(tx *store.Tx, t ipaddr.Target, p Period, notes, actor, source string, now int64) (Ban, error) {
 	name := t.String()
-	lo, hi := t.Lo(), t.Hi()
 	if cover, found, err := coveringBan(tx, t, now, 0); err != nil || found {
 		if err == nil {
 			err = alreadyBlocked(name, cover, now)
 		}
 		return Ban{}, err
 	}
-	row := banRow{
+	row, err := tx.InsertBan(store.Ban{
 		Target: name, IsRange: t.IsRange, Period: string(p), Notes: notes,
 		CreatedBy: actor, CreatedAt: now, ExpiresAt: p.Add(msTime(now)).UnixMilli(),
-	}
-	if err := tx.Gorm().Raw(`INSERT INTO bans(target, is_range, lo, hi, period, notes, created_by, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		row.Target, row.IsRange, lo[:], hi[:], row.Period, row.Notes, row.CreatedBy, row.CreatedAt, row.ExpiresAt,
-	).Scan(&row.ID).Error; err != nil {
+	}, t.Lo(), t.Hi())
+	if err != nil {
 		return Ban{}, err
 	}
-	if err := insertEvent(tx, eventRow{
+	if err := tx.InsertBanEvent(store.BanEvent{
 		BanID: row.ID, Target: name, Kind: EventBanned, Actor: actor, At: now,
 		Period: row.Period, Notes: notes, ExpiresAt: &row.ExpiresAt, Source: source,
 	}); err != nil {
 		return Ban{}, err
 	}
-	return row.toBan(now), nil
+	return toBan(row, now), nil
 }
 
 // coveringBan finds the ban active at now on t or on a range containing it,
 // other than ban except (0 for none): one on t itself first, then the one
 // that lasts longest.
-func coveringBan(tx *store.Tx, t ipaddr.Target, now, except int64) (banRow, bool, error) {
-	hi := t.Hi()
-	var cover banRow
-	res := tx.Gorm().Raw(`SELECT `+banCols+` FROM bans
-		WHERE removed_at IS NULL AND lo IN ? AND hi >= ? AND +expires_at > ? AND id <> ?
-		ORDER BY target = ? DESC, expires_at DESC, id DESC LIMIT 1`,
-		coverLos(t), hi[:], now, except, t.String()).Scan(&cover)
-	return cover, res.RowsAffected > 0, res.Error
+func coveringBan(tx *store.Tx, t ipaddr.Target, now, except int64) (store.Ban, bool, error) {
+	return tx.CoveringBan(t.String(), coverLos(t), t.Hi(), now, except)
 }
 
 // coverLos lists the first addresses a ban covering t can have: a ban is a
@@ -56,16 +46,14 @@ func coveringBan(tx *store.Tx, t ipaddr.Target, now, except int64) (banRow, bool
 // is t masked to one of the prefix lengths Parse accepts, up to t's own.
 // Looking these up one by one in the index costs the same however many bans
 // sit near t (scanning every lo between the broadest mask and t did not: an
-// import of 10,000 addresses in one /16 became quadratic). The query writes
-// +expires_at so that SQLite seeks bans_live by (removed_at, lo) instead of
-// scanning every active ban through bans_active.
-func coverLos(t ipaddr.Target) []any {
+// import of 10,000 addresses in one /16 became quadratic).
+func coverLos(t ipaddr.Target) [][16]byte {
 	a := t.Prefix.Addr()
 	bits := ipaddr.MinBitsIPv6
 	if a.Is4() {
 		bits = ipaddr.MinBitsIPv4
 	}
-	out := make([]any, 0, t.Prefix.Bits()-bits+1)
+	out := make([][16]byte, 0, t.Prefix.Bits()-bits+1)
 	var last [16]byte
 	for l := bits; l <= t.Prefix.Bits(); l++ {
 		lo := netip.PrefixFrom(a, l).Masked().Addr().As16()
@@ -73,7 +61,7 @@ func coverLos(t ipaddr.Target) []any {
 			continue
 		}
 		last = lo
-		out = append(out, lo[:])
+		out = append(out, lo)
 	}
 	return out
 }

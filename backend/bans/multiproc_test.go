@@ -2,7 +2,6 @@ package bans
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,8 +9,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -198,80 +195,17 @@ func helperWorker(ctx context.Context, svc *Service, name, index string, say fun
 	}
 }
 
-// helper is one running helper process.
-type helper struct {
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	acks   chan ack
-	stderr bytes.Buffer
-	done   chan struct{} // closed when stdout is drained
-}
-
-func startHelper(t *testing.T, role, path string, shared bool, name, arg string) *helper {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1")
-	sh := "0"
-	if shared {
-		sh = "1"
-	}
-	cmd.Env = append(os.Environ(), envRole+"="+role, envPath+"="+path, envShared+"="+sh, envName+"="+name, envArg+"="+arg,
-		// Under -race, skip the detector's 1 s pause at exit.
-		strings.TrimSpace("GORACE="+os.Getenv("GORACE")+" atexit_sleep_ms=0"))
-	h := &helper{cmd: cmd, acks: make(chan ack, 1024), done: make(chan struct{})}
-	cmd.Stderr = &h.stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if h.stdin, err = cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		defer close(h.done)
-		defer close(h.acks)
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			line := sc.Bytes()
-			if len(line) == 0 || line[0] != '{' {
-				continue // the test framework's own output
-			}
-			var a ack
-			if err := json.Unmarshal(line, &a); err == nil {
-				h.acks <- a
-			}
-		}
-	}()
-	return h
-}
-
-// collect reads every ack until the helper's stdout closes, then waits for it.
-func (h *helper) collect() ([]ack, error) {
-	var all []ack
-	for a := range h.acks {
-		all = append(all, a)
-	}
-	<-h.done
-	err := h.cmd.Wait()
-	if err != nil {
-		err = fmt.Errorf("%w; stderr: %s", err, h.stderr.String())
-	}
-	return all, err
-}
-
 func TestMultiProcessWriters(t *testing.T) {
 	if testing.Short() {
 		t.Skip("multi-process test")
 	}
 	start := time.Now()
-	path := filepath.Join(t.TempDir(), "shared.db")
-	db, _ := storetest.OpenAt(t, path, true) // create and migrate first
+	pl := places(t, true)[0]
+	db := pl.open(t) // create and migrate first
 	const workers = 4
 	helpers := make([]*helper, workers)
 	for i := range helpers {
-		helpers[i] = startHelper(t, "worker", path, true, fmt.Sprintf("worker%d", i), strconv.Itoa(i+1))
+		helpers[i] = startHelper(t, "worker", pl.path, pl.shared, fmt.Sprintf("worker%d", i), strconv.Itoa(i+1))
 	}
 	// Wait until all are ready, then start them together.
 	pending := make([][]ack, workers)
@@ -330,8 +264,8 @@ func TestMultiProcessWriters(t *testing.T) {
 	if sharedWins != 1 || sharedConflicts != workers-1 {
 		t.Errorf("shared address: %d bans and %d conflicts, want 1 and %d", sharedWins, sharedConflicts, workers-1)
 	}
-	var rows []banRow
-	if err := db.Raw(`SELECT ` + banCols + ` FROM bans`).Scan(&rows).Error; err != nil {
+	var rows []store.Ban
+	if err := db.Raw(`SELECT * FROM bans`).Scan(&rows).Error; err != nil {
 		t.Fatal(err)
 	}
 	if len(rows) != len(banned) {
@@ -339,7 +273,7 @@ func TestMultiProcessWriters(t *testing.T) {
 	}
 	type counts struct{ banned, renewed, unbanned int }
 	events := map[int64]*counts{}
-	var evRows []eventRow
+	var evRows []store.BanEvent
 	db.Raw(`SELECT * FROM ban_events ORDER BY id`).Scan(&evRows)
 	lastEnd := map[int64]int64{}
 	for _, e := range evRows {
@@ -393,11 +327,7 @@ func TestMultiProcessWriters(t *testing.T) {
 			unbanTotal++
 		}
 	}
-	var check string
-	db.Raw("PRAGMA integrity_check").Scan(&check)
-	if check != "ok" {
-		t.Errorf("integrity_check: %s", check)
-	}
+	checkIntegrity(t, db)
 	t.Logf("%d workers: %d bans, %d renewals, %d unbans, %d events in %v",
 		workers, len(rows), renewTotal, unbanTotal, len(evRows), time.Since(start).Round(time.Millisecond))
 }
@@ -406,10 +336,10 @@ func TestCrossProcessVisibility(t *testing.T) {
 	if testing.Short() {
 		t.Skip("multi-process test")
 	}
-	for _, shared := range []bool{true, false} {
-		t.Run(fmt.Sprintf("shared=%v", shared), func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "b.db")
-			db, _ := storetest.OpenAt(t, path, shared)
+	for _, pl := range places(t, true, false) {
+		t.Run(pl.name, func(t *testing.T) {
+			path, shared := pl.path, pl.shared
+			db := pl.open(t)
 			svc := New(db, func() string { return "parent" })
 			svc.Start(t.Context())
 			t.Cleanup(func() { _ = svc.Close() })
@@ -472,10 +402,10 @@ func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("multi-process test")
 	}
-	for _, shared := range []bool{false, true} {
-		t.Run(fmt.Sprintf("shared=%v", shared), func(t *testing.T) {
+	for _, pl := range places(t, false, true) {
+		t.Run(pl.name, func(t *testing.T) {
 			start := time.Now()
-			path := filepath.Join(t.TempDir(), "b.db")
+			path, shared := pl.path, pl.shared
 			rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 11))
 			acked := map[int64]string{}
 			renewed := map[int64]int{}
@@ -505,19 +435,11 @@ func TestCrashSafety(t *testing.T) {
 					}
 				}
 			}
-			db, _ := storetest.OpenAt(t, path, shared)
-			var check string
-			if err := db.Raw("PRAGMA integrity_check").Scan(&check).Error; err != nil || check != "ok" {
-				t.Fatalf("integrity_check = %q, %v", check, err)
-			}
-			var fk []map[string]any
-			db.Raw("PRAGMA foreign_key_check").Scan(&fk)
-			if len(fk) != 0 {
-				t.Fatalf("foreign_key_check: %v", fk)
-			}
-			var rows []banRow
-			db.Raw(`SELECT ` + banCols + ` FROM bans`).Scan(&rows)
-			inFile := map[int64]banRow{}
+			db := pl.open(t)
+			checkIntegrity(t, db)
+			var rows []store.Ban
+			db.Raw(`SELECT * FROM bans`).Scan(&rows)
+			inFile := map[int64]store.Ban{}
 			for _, r := range rows {
 				inFile[r.ID] = r
 			}

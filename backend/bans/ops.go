@@ -12,39 +12,6 @@ import (
 	"banlist/backend/store"
 )
 
-// banRow is a bans table row.
-type banRow struct {
-	ID        int64  `gorm:"column:id"`
-	Target    string `gorm:"column:target"`
-	IsRange   bool   `gorm:"column:is_range"`
-	Period    string `gorm:"column:period"`
-	Notes     string `gorm:"column:notes"`
-	CreatedBy string `gorm:"column:created_by"`
-	CreatedAt int64  `gorm:"column:created_at"`
-	ExpiresAt int64  `gorm:"column:expires_at"`
-	RemovedAt *int64 `gorm:"column:removed_at"`
-	RemovedBy string `gorm:"column:removed_by"`
-	Renewals  int    `gorm:"column:renewals"`
-}
-
-// banCols selects a banRow.
-const banCols = `id, target, is_range, period, notes, created_by, created_at,
-	expires_at, removed_at, removed_by, renewals`
-
-// eventRow is a ban_events table row.
-type eventRow struct {
-	ID        int64  `gorm:"column:id"`
-	BanID     int64  `gorm:"column:ban_id"`
-	Target    string `gorm:"column:target"`
-	Kind      string `gorm:"column:kind"`
-	Actor     string `gorm:"column:actor"`
-	At        int64  `gorm:"column:at"`
-	Period    string `gorm:"column:period"`
-	Notes     string `gorm:"column:notes"`
-	ExpiresAt *int64 `gorm:"column:expires_at"`
-	Source    string `gorm:"column:source"`
-}
-
 func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
 func msTimePtr(ms *int64) *time.Time {
@@ -55,8 +22,8 @@ func msTimePtr(ms *int64) *time.Time {
 	return &t
 }
 
-// status says where a ban stands at now (Unix ms).
-func (r banRow) status(now int64) Status {
+// status says where ban r stands at now (Unix ms).
+func status(r store.Ban, now int64) Status {
 	switch {
 	case r.RemovedAt != nil:
 		return StatusRemoved
@@ -67,7 +34,8 @@ func (r banRow) status(now int64) Status {
 	}
 }
 
-func (r banRow) toBan(now int64) Ban {
+// toBan is row r as the API shows it at now (Unix ms).
+func toBan(r store.Ban, now int64) Ban {
 	return Ban{
 		ID:          r.ID,
 		Target:      r.Target,
@@ -81,11 +49,13 @@ func (r banRow) toBan(now int64) Ban {
 		RemovedAt:   msTimePtr(r.RemovedAt),
 		RemovedBy:   r.RemovedBy,
 		Renewals:    r.Renewals,
-		Status:      r.status(now),
+		Status:      status(r, now),
 	}
 }
 
-func (r eventRow) toEvent() Event {
+// toEvent is history row r as the API shows it. Renewed and unbanned events
+// keep their reason in the notes column (see checkReason).
+func toEvent(r store.BanEvent) Event {
 	e := Event{
 		ID:        r.ID,
 		BanID:     r.BanID,
@@ -110,7 +80,7 @@ func notFound(id int64) error {
 // alreadyBlocked explains which active ban already covers target. The expiry
 // stays a {expiresAt} placeholder filled from Data (the covering ban): only
 // the reader's screen knows the reader's time zone.
-func alreadyBlocked(target string, cover banRow, now int64) error {
+func alreadyBlocked(target string, cover store.Ban, now int64) error {
 	var msg string
 	if cover.Target == target {
 		msg = fmt.Sprintf("%s is already blocked by %s until {expiresAt} (ban #%d).",
@@ -123,21 +93,21 @@ func alreadyBlocked(target string, cover banRow, now int64) error {
 		Code:    apperr.CodeAlreadyBlocked,
 		Field:   ipaddr.Field,
 		Message: msg,
-		Data:    cover.toBan(now),
+		Data:    toBan(cover, now),
 		Err:     ErrAlreadyBlocked,
 	}
 }
 
 // shortens refuses a renewal that would end row earlier than it ends now.
 // The times travel as data, so each reader sees them in their own zone.
-func shortens(row banRow, proposed, now int64) error {
+func shortens(row store.Ban, proposed, now int64) error {
 	return &apperr.Error{
 		Code:    apperr.CodeShortens,
 		Field:   "period",
 		Message: "This shortens the block on {target} from {current} to {proposed}.",
 		Data: map[string]any{
 			"target": row.Target, "current": msTime(row.ExpiresAt), "proposed": msTime(proposed),
-			"ban": row.toBan(now),
+			"ban": toBan(row, now),
 		},
 		Err: ErrShortens,
 	}
@@ -161,19 +131,12 @@ func checkNotes(notes string) error {
 }
 
 // findRow reads ban id; a missing ban is ErrNotFound.
-func findRow(db *store.Tx, id int64) (banRow, error) {
-	var row banRow
-	res := db.Gorm().Raw(`SELECT `+banCols+` FROM bans WHERE id = ?`, id).Scan(&row)
-	if res.Error == nil && res.RowsAffected == 0 {
-		return row, notFound(id)
+func findRow(tx *store.Tx, id int64) (store.Ban, error) {
+	row, ok, err := tx.GetBan(id)
+	if err == nil && !ok {
+		err = notFound(id)
 	}
-	return row, res.Error
-}
-
-func insertEvent(tx *store.Tx, e eventRow) error {
-	return tx.Gorm().Exec(`INSERT INTO ban_events(ban_id, target, kind, actor, at, period, notes, expires_at, source)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.BanID, e.Target, e.Kind, e.Actor, e.At, e.Period, e.Notes, e.ExpiresAt, e.Source).Error
+	return row, err
 }
 
 // BanIP blocks target (an address or CIDR range, see ipaddr.Parse) for
@@ -237,7 +200,7 @@ func (s *Service) Renew(ctx context.Context, id int64, period string, allowShort
 				// {removedAt} is filled from Data in the reader's time zone.
 				Message: fmt.Sprintf("Ban #%d on %s was removed by %s on {removedAt} and cannot be renewed; block the address again instead.",
 					id, row.Target, row.RemovedBy),
-				Data: row.toBan(now),
+				Data: toBan(row, now),
 				Err:  ErrRemoved,
 			}
 		}
@@ -247,14 +210,11 @@ func (s *Service) Renew(ctx context.Context, id int64, period string, allowShort
 			}
 		}
 		if row.ExpiresAt <= now {
-			var other banRow
-			res := tx.Gorm().Raw(`SELECT `+banCols+` FROM bans
-				WHERE target = ? AND id <> ? AND removed_at IS NULL AND expires_at > ?
-				ORDER BY expires_at DESC LIMIT 1`, row.Target, id, now).Scan(&other)
-			if res.Error != nil {
-				return res.Error
+			other, found, err := tx.NewerActiveBan(row.Target, id, now)
+			if err != nil {
+				return err
 			}
-			if res.RowsAffected > 0 {
+			if found {
 				return alreadyBlocked(row.Target, other, now)
 			}
 		}
@@ -265,17 +225,16 @@ func (s *Service) Renew(ctx context.Context, id int64, period string, allowShort
 		row.Period = string(p)
 		row.ExpiresAt = proposed
 		row.Renewals++
-		if err := tx.Gorm().Exec(`UPDATE bans SET period = ?, expires_at = ?, renewals = renewals + 1 WHERE id = ?`,
-			row.Period, row.ExpiresAt, id).Error; err != nil {
+		if err := tx.RenewBan(id, row.Period, row.ExpiresAt); err != nil {
 			return err
 		}
-		if err := insertEvent(tx, eventRow{
+		if err := tx.InsertBanEvent(store.BanEvent{
 			BanID: id, Target: row.Target, Kind: EventRenewed, Actor: actor, At: now,
 			Period: row.Period, Notes: reason, ExpiresAt: &row.ExpiresAt, Source: source,
 		}); err != nil {
 			return err
 		}
-		out = row.toBan(now)
+		out = toBan(row, now)
 		return nil
 	})
 	return out, err
@@ -298,19 +257,19 @@ func (s *Service) Unban(ctx context.Context, id int64, reason string) (UnbanResu
 			return err
 		}
 		if row.RemovedAt != nil {
-			out = UnbanResult{Ban: row.toBan(now), AlreadyRemoved: true}
+			out = UnbanResult{Ban: toBan(row, now), AlreadyRemoved: true}
 			return nil
 		}
 		row.RemovedAt, row.RemovedBy = &now, actor
-		if err := tx.Gorm().Exec(`UPDATE bans SET removed_at = ?, removed_by = ? WHERE id = ?`, now, actor, id).Error; err != nil {
+		if err := tx.RemoveBan(id, now, actor); err != nil {
 			return err
 		}
-		if err := insertEvent(tx, eventRow{
+		if err := tx.InsertBanEvent(store.BanEvent{
 			BanID: id, Target: row.Target, Kind: EventUnbanned, Actor: actor, At: now, Period: row.Period, Notes: reason, Source: source,
 		}); err != nil {
 			return err
 		}
-		out = UnbanResult{Ban: row.toBan(now)}
+		out = UnbanResult{Ban: toBan(row, now)}
 		return nil
 	})
 	return out, err
@@ -319,12 +278,12 @@ func (s *Service) Unban(ctx context.Context, id int64, reason string) (UnbanResu
 // GetBan returns ban id as it stands now.
 func (s *Service) GetBan(ctx context.Context, id int64) (Ban, error) {
 	var out Ban
-	err := s.read(ctx, fmt.Sprintf("read ban #%d", id), func(db *store.Tx) error {
-		row, err := findRow(db, id)
+	err := s.read(ctx, fmt.Sprintf("read ban #%d", id), func(tx *store.Tx) error {
+		row, err := findRow(tx, id)
 		if err != nil {
 			return err
 		}
-		out = row.toBan(s.nowMs())
+		out = toBan(row, s.nowMs())
 		return nil
 	})
 	return out, err
@@ -339,10 +298,11 @@ func (s *Service) BanHistory(ctx context.Context, target string) ([]Event, error
 	if err != nil {
 		return nil, err
 	}
-	var rows []eventRow
-	err = s.read(ctx, "read the history of "+t.String(), func(db *store.Tx) error {
-		return db.Gorm().Raw(`SELECT id, ban_id, target, kind, actor, at, period, notes, expires_at
-			FROM ban_events WHERE target = ? ORDER BY at, id`, t.String()).Scan(&rows).Error
+	var rows []store.BanEvent
+	err = s.read(ctx, "read the history of "+t.String(), func(tx *store.Tx) error {
+		var err error
+		rows, err = tx.BanEventsOfTarget(t.String())
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -356,34 +316,28 @@ func (s *Service) ListBlacklist(ctx context.Context, f Filter) (Page, error) {
 		return &apperr.Error{Code: apperr.CodeInvalid, Field: field, Message: msg, Err: ErrInvalidFilter}
 	}
 	now := s.nowMs()
-	var where string
-	var args []any
+	q := store.BanListQuery{Now: now, Desc: f.Desc}
 	switch strings.ToLower(strings.TrimSpace(f.Status)) {
 	case "", string(StatusActive):
-		where, args = "removed_at IS NULL AND expires_at > ?", []any{now}
+		q.Status = store.BanListActive
 	case string(StatusExpired):
-		where, args = "removed_at IS NULL AND expires_at <= ?", []any{now}
+		q.Status = store.BanListExpired
 	case StatusExpiring:
-		where, args = "removed_at IS NULL AND expires_at > ? AND expires_at <= ?", []any{now, now + ExpiringWithin.Milliseconds()}
+		q.Status, q.Until = store.BanListExpiring, now+ExpiringWithin.Milliseconds()
 	case string(StatusRemoved):
-		where = "removed_at IS NOT NULL"
+		q.Status = store.BanListRemoved
 	case "all":
-		where = "1 = 1"
+		q.Status = store.BanListAll
 	default:
 		return Page{}, invalid("status", fmt.Sprintf("%q is not a list status; use active, expiring, expired, removed or all.", shorten(f.Status, 40)))
 	}
-	dir := "ASC"
-	if f.Desc {
-		dir = "DESC"
-	}
-	var order string
 	switch strings.ToLower(strings.TrimSpace(f.Sort)) {
 	case "", "expires":
-		order = "expires_at " + dir + ", id " + dir
+		q.Sort = store.BanListByExpiry
 	case "created":
-		order = "created_at " + dir + ", id " + dir
+		q.Sort = store.BanListByCreated
 	case "ip":
-		order = "lo " + dir + ", hi " + dir + ", id " + dir
+		q.Sort = store.BanListByAddress
 	default:
 		return Page{}, invalid("sort", fmt.Sprintf("%q is not a sort order; use expires, created or ip.", shorten(f.Sort, 40)))
 	}
@@ -393,11 +347,8 @@ func (s *Service) ListBlacklist(ctx context.Context, f Filter) (Page, error) {
 		return Page{}, invalid("search", "The search text contains characters that are not valid text.")
 	case utf8.RuneCountInString(search) > maxSearch:
 		return Page{}, invalid("search", fmt.Sprintf("The search text is too long; the limit is %d characters.", maxSearch))
-	case search != "":
-		pattern := "%" + escapeLike(search) + "%"
-		where += ` AND (target LIKE ? ESCAPE '\' OR notes LIKE ? ESCAPE '\')`
-		args = append(args, pattern, pattern)
 	}
+	q.Search = search
 	page, size := f.Page, f.PageSize
 	if page < 1 {
 		page = 1
@@ -409,27 +360,20 @@ func (s *Service) ListBlacklist(ctx context.Context, f Filter) (Page, error) {
 		size = DefaultPageSize
 	}
 	size = min(size, MaxPageSize)
+	q.Limit, q.Offset = size, (page-1)*size
 
 	out := Page{Page: page, PageSize: size, Items: []Ban{}}
-	var rows []banRow
-	err := s.read(ctx, "read the ban list", func(db *store.Tx) error {
-		if err := db.Gorm().Raw(`SELECT count(*) FROM bans WHERE `+where, args...).Scan(&out.Total).Error; err != nil {
-			return err
-		}
-		rows = rows[:0]
-		return db.Gorm().Raw(`SELECT `+banCols+` FROM bans WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
-			append(args, size, (page-1)*size)...).Scan(&rows).Error
+	var rows []store.Ban
+	err := s.read(ctx, "read the ban list", func(tx *store.Tx) error {
+		var err error
+		rows, out.Total, err = tx.ListBans(q)
+		return err
 	})
 	if err != nil {
 		return Page{}, err
 	}
 	for _, r := range rows {
-		out.Items = append(out.Items, r.toBan(now))
+		out.Items = append(out.Items, toBan(r, now))
 	}
 	return out, nil
-}
-
-// escapeLike makes s match literally in a LIKE pattern with ESCAPE '\'.
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

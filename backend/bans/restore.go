@@ -30,12 +30,12 @@ func (s *Service) Restore(ctx context.Context, id int64) (Ban, error) {
 			return err
 		}
 		if row.RemovedAt == nil {
-			return &apperr.Error{Code: apperr.CodeConflict, Message: fmt.Sprintf("Ban #%d on %s is not unbanned; there is nothing to undo.", id, row.Target), Data: row.toBan(now)}
+			return &apperr.Error{Code: apperr.CodeConflict, Message: fmt.Sprintf("Ban #%d on %s is not unbanned; there is nothing to undo.", id, row.Target), Data: toBan(row, now)}
 		}
 		if row.ExpiresAt <= now {
 			return &apperr.Error{Code: apperr.CodeConflict,
 				Message: fmt.Sprintf("Ban #%d on %s would have ended at {expiresAt}; block the address again instead.", id, row.Target),
-				Data:    row.toBan(now)}
+				Data:    toBan(row, now)}
 		}
 		t, err := ipaddr.Parse(row.Target)
 		if err != nil {
@@ -47,17 +47,17 @@ func (s *Service) Restore(ctx context.Context, id int64) (Ban, error) {
 			}
 			return err
 		}
-		if err := tx.Gorm().Exec(`UPDATE bans SET removed_at = NULL, removed_by = '' WHERE id = ?`, id).Error; err != nil {
+		if err := tx.UnremoveBan(id); err != nil {
 			return err
 		}
 		row.RemovedAt, row.RemovedBy = nil, ""
-		if err := insertEvent(tx, eventRow{
+		if err := tx.InsertBanEvent(store.BanEvent{
 			BanID: id, Target: row.Target, Kind: EventRestored, Actor: actor, At: now,
 			Period: row.Period, Notes: row.Notes, ExpiresAt: &row.ExpiresAt, Source: source,
 		}); err != nil {
 			return err
 		}
-		out = row.toBan(now)
+		out = toBan(row, now)
 		return nil
 	})
 	return out, err
@@ -80,22 +80,22 @@ func (s *Service) EditNotes(ctx context.Context, id int64, notes string) (Ban, e
 		if row.RemovedAt != nil || row.ExpiresAt <= now {
 			return &apperr.Error{Code: apperr.CodeConflict, Field: "notes",
 				Message: fmt.Sprintf("Ban #%d on %s is no longer active; its notes stay as they were.", id, row.Target),
-				Data:    row.toBan(now)}
+				Data:    toBan(row, now)}
 		}
 		if row.Notes == notes {
-			out = row.toBan(now)
+			out = toBan(row, now)
 			return nil
 		}
-		if err := tx.Gorm().Exec(`UPDATE bans SET notes = ? WHERE id = ?`, notes, id).Error; err != nil {
+		if err := tx.SetBanNotes(id, notes); err != nil {
 			return err
 		}
 		row.Notes = notes
-		if err := insertEvent(tx, eventRow{
+		if err := tx.InsertBanEvent(store.BanEvent{
 			BanID: id, Target: row.Target, Kind: EventNotesEdited, Actor: actor, At: now, Period: row.Period, Notes: notes, Source: source,
 		}); err != nil {
 			return err
 		}
-		out = row.toBan(now)
+		out = toBan(row, now)
 		return nil
 	})
 	return out, err

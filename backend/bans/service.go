@@ -2,7 +2,7 @@
 // address or range for a chosen period, renews and removes bans, keeps each
 // target's history, and answers "is this address blocked now?" from an
 // in-memory index that follows changes made by this and other processes
-// sharing the same database file.
+// sharing the same database (file or server).
 package bans
 
 import (
@@ -16,8 +16,8 @@ import (
 	"banlist/backend/store"
 )
 
-// pollEvery is how often PRAGMA data_version is checked for other
-// processes' commits.
+// pollEvery is how often the change stamp (store.DB.ChangeStamp) is checked
+// for other processes' commits.
 const pollEvery = 250 * time.Millisecond
 
 // UnknownOperator is recorded when the operator function gives no name.
@@ -31,21 +31,23 @@ type Service struct {
 	// idx is the current in-memory index of active bans.
 	idx atomic.Pointer[index]
 	// gen counts signals that the bans may have changed (a write of ours, a
-	// data_version change). idx is current only if it was loaded at the
+	// change stamp that moved). idx is current only if it was loaded at the
 	// present generation, so a signal arriving during a reload is never lost.
 	gen atomic.Uint64
 	// running is set while the background poller runs.
 	running atomic.Bool
-	// born and lastPoll (nanoseconds since born) pace data_version polls made
+	// born and lastPoll (nanoseconds since born) pace change-stamp polls made
 	// on lookups when no poller runs. They measure real elapsed time for
 	// scheduling only; ban logic uses the injected clock.
 	born     time.Time
 	lastPoll atomic.Int64
 
 	refreshMu   sync.Mutex // serializes index reloads
-	dataVersion int64      // last data_version seen; guarded by refreshMu
+	dataVersion int64      // last change stamp seen; guarded by refreshMu
 
 	kick chan struct{} // wakes the poller after our own writes
+	// poll is how often the watcher polls the change stamp (pollEvery).
+	poll time.Duration
 
 	retryPolicy store.RetryPolicy
 
@@ -68,6 +70,7 @@ func New(db *store.DB, operator func() string) *Service {
 		operator:    operator,
 		born:        time.Now(),
 		kick:        make(chan struct{}, 1),
+		poll:        pollEvery,
 		subs:        map[int]*subscriber{},
 		retryPolicy: db.RetryPolicy(store.DefaultRetry),
 	}
@@ -76,9 +79,9 @@ func New(db *store.DB, operator func() string) *Service {
 }
 
 // Start runs a background watcher until ctx ends or Close is called. It
-// checks PRAGMA data_version every 250 ms and reloads the index as soon as
+// checks the change stamp every 250 ms and reloads the index as soon as
 // this or another process changes the bans, then notifies subscribers.
-// Without Start, lookups poll data_version themselves (at most every 250 ms)
+// Without Start, lookups poll the change stamp themselves (at most every 250 ms)
 // and subscribers are only told of changes a lookup happens to notice.
 // Calling Start again while running does nothing.
 func (s *Service) Start(ctx context.Context) {
@@ -117,8 +120,11 @@ func (s *Service) Close() error {
 func (s *Service) watch(ctx context.Context, done chan<- struct{}) {
 	defer close(done)
 	defer s.running.Store(false)
-	tick := time.NewTicker(pollEvery)
+	tick := time.NewTicker(s.poll)
 	defer tick.Stop()
+	// On a server, another process's commit is announced at once (store's
+	// LISTEN/NOTIFY); the poll stays as a safety net. On a file it is nil.
+	notified := s.db.Changes("bans")
 	for {
 		// On error the index stays behind its generation: lookups then
 		// reload it themselves and report the fault if it persists.
@@ -128,6 +134,8 @@ func (s *Service) watch(ctx context.Context, done chan<- struct{}) {
 			return
 		case <-tick.C:
 		case <-s.kick:
+		case <-notified:
+			s.gen.Add(1) // the bans changed: reload, whenever the last poll was
 		}
 	}
 }
@@ -192,8 +200,9 @@ func (s *Service) notify() {
 	}
 }
 
-// written records that this process changed the bans: its own commits do
-// not move its connection's data_version.
+// written records that this process changed the bans: on SQLite its own
+// commits do not move its connection's data_version, and the index should
+// follow at once rather than at the next poll.
 func (s *Service) written() {
 	s.gen.Add(1)
 	select {
@@ -220,21 +229,35 @@ func (s *Service) actor(ctx context.Context) (name, source string) {
 
 func (s *Service) nowMs() int64 { return s.db.Clock.Now().UnixMilli() }
 
-// write runs fn in one IMMEDIATE transaction, retrying the whole transaction
-// while the database is busy, and marks the index out of date once it commits.
-// action completes "Could not …" in storage error messages.
+// write runs fn in one write transaction as the only writer of bans
+// (store.Tx.LockBans), retrying the whole transaction while the database is
+// busy, and marks the index out of date once it commits. action completes
+// "Could not …" in storage error messages.
 func (s *Service) write(ctx context.Context, action string, fn func(tx *store.Tx) error) error {
-	err := store.Retry(ctx, s.retryPolicy, func() error { return s.db.WriteTx(ctx, fn) })
+	err := store.Retry(ctx, s.retryPolicy, func() error {
+		return s.db.WriteTx(ctx, func(tx *store.Tx) error {
+			if err := tx.LockBans(); err != nil {
+				return err
+			}
+			return fn(tx)
+		})
+	})
 	if err == nil {
 		s.written()
 	}
 	return s.fault(ctx, action, err)
 }
 
-// read runs fn, retrying while the database is busy.
-func (s *Service) read(ctx context.Context, action string, fn func(db *store.Tx) error) error {
-	err := store.Retry(ctx, s.retryPolicy, func() error { return fn(s.db.Session(ctx)) })
-	return s.fault(ctx, action, err)
+// read runs fn on a session outside any transaction, retrying while the
+// database is busy.
+func (s *Service) read(ctx context.Context, action string, fn func(tx *store.Tx) error) error {
+	return s.retry(ctx, action, func() error { return fn(s.db.Session(ctx)) })
+}
+
+// retry runs fn, retrying while the database is busy, and reports a storage
+// failure as Fault does.
+func (s *Service) retry(ctx context.Context, action string, fn func() error) error {
+	return s.fault(ctx, action, store.Retry(ctx, s.retryPolicy, fn))
 }
 
 // fault turns a storage error into something a supervisor can act on.

@@ -95,7 +95,7 @@ type Filter struct {
 	// expired, removed or all; empty means active.
 	Status string `json:"status"`
 	// Search matches a substring of the target or the notes, ignoring case
-	// (ASCII letters only: SQLite's LIKE).
+	// (ASCII letters only, as SQLite's LIKE does, on both engines).
 	Search string `json:"search"`
 	// Sort is expires, created or ip; empty means expires.
 	Sort string `json:"sort"`

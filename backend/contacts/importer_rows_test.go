@@ -172,9 +172,17 @@ func TestImportDatabaseFailureWritesNothing(t *testing.T) {
 	db, _ := storetest.Open(t)
 	s := contacts.New(db)
 	// Fail the write on the 700th row, in the second insert batch.
-	if err := db.Exec(`CREATE TRIGGER boom BEFORE INSERT ON contacts WHEN NEW.visitor_name = 'row 700'
-		BEGIN SELECT RAISE(ABORT, 'simulated failure'); END`).Error; err != nil {
-		t.Fatal(err)
+	boom := []string{`CREATE TRIGGER boom BEFORE INSERT ON contacts WHEN NEW.visitor_name = 'row 700'
+		BEGIN SELECT RAISE(ABORT, 'simulated failure'); END`}
+	if storetest.Postgres() {
+		boom = []string{`CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN RAISE EXCEPTION 'simulated failure'; END $$`,
+			`CREATE TRIGGER boom BEFORE INSERT ON contacts FOR EACH ROW WHEN (NEW.visitor_name = 'row 700') EXECUTE FUNCTION boom()`}
+	}
+	for _, stmt := range boom {
+		if err := db.Exec(stmt).Error; err != nil {
+			t.Fatal(err)
+		}
 	}
 	rows := make([]map[string]string, 800)
 	for i := range rows {

@@ -93,6 +93,7 @@ func TestDatabaseSwitchIsRecordedInBothFiles(t *testing.T) {
 // Back up now writes a file on the server: off, like a database switch,
 // unless the server allows it.
 func TestBackupFromTheBrowserNeedsTheSwitchFlag(t *testing.T) {
+	storetest.SQLiteOnly(t) // a server is backed up with pg_dump
 	dir := t.TempDir()
 	for _, allow := range []bool{false, true} {
 		srv := newSecured(t, httpapi.Options{AllowDatabaseSwitch: allow})

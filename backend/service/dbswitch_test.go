@@ -14,6 +14,7 @@ import (
 // The desktop door marks its calls with the desktop source; the service
 // names the operator, and the record lands in the file switched to.
 func TestDesktopSwitchIsRecordedWithTheOperator(t *testing.T) {
+	storetest.SQLiteOnly(t) // switching between files; servers: TestConnectDatabaseSwitchesToTheServer
 	ctx := context.Background()
 	db, _ := storetest.Open(t)
 	svc := service.New(ctx, db, nil)

@@ -44,7 +44,7 @@ func (q AuditQuery) where(d dialect) (string, []any) {
 	var args []any
 	if q.Actor != "" {
 		conds = append(conds, d.likeFold("actor"))
-		args = append(args, "%"+strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q.Actor)+"%")
+		args = append(args, containsLike(q.Actor))
 	}
 	if q.Kind != "" {
 		conds = append(conds, `kind = ?`)

@@ -133,10 +133,7 @@ type lister struct {
 
 // likePattern is the LIKE pattern of a search: the text lowered, its
 // wildcards escaped, between two %.
-func likePattern(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(strings.ToLower(s)) + "%"
-}
+func likePattern(s string) string { return containsLike(strings.ToLower(s)) }
 
 func (l *lister) prepare() {
 	q := l.q

@@ -49,9 +49,7 @@ func (db *DB) feedQuery(ctx context.Context, withPrev bool, query string, args .
 // BanStamp is the id of the newest ban event: every ban, renewal and unban
 // writes one, so a stream cursor at this id has seen every write so far.
 func (db *DB) BanStamp(ctx context.Context) (int64, error) {
-	var id int64
-	err := db.WithContext(ctx).Raw(`SELECT coalesce(max(id), 0) FROM ban_events`).Scan(&id).Error
-	return id, err
+	return db.Session(ctx).BanStamp()
 }
 
 // ActiveBans returns every ban blocking at now (Unix ms), in id order.

@@ -96,6 +96,17 @@ func boolInt(b bool) int {
 	return 0
 }
 
+// unindexed is col in a condition that must not pick an index on col: on
+// SQLite the unary + keeps the planner on the index the rest of the WHERE
+// clause seeks (its cost model otherwise prefers a scan of a shorter index,
+// see CoveringBan). PostgreSQL plans from statistics and takes col as is.
+func (d dialect) unindexed(col string) string {
+	if d.engine == Postgres {
+		return col
+	}
+	return "+" + col
+}
+
 // indexedBy names the index SQLite must use for the table just named (its
 // planner has no statistics and can guess wrong at a million rows).
 // PostgreSQL has statistics and no such clause: there it is empty.

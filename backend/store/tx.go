@@ -140,7 +140,7 @@ func (db *DB) RetryPolicy(p RetryPolicy) RetryPolicy {
 	return p
 }
 
-// Gorm is the GORM session under tx, for statements the store does not own
-// yet. Only the store's tests should need it; domain packages that still call
-// it are being moved onto store methods (issue 14).
+// Gorm is the GORM session under tx, for the store's own tests (fixtures in
+// raw SQL). The domain packages (bans, contacts, demo) reach the database
+// only through the store's methods; none of them calls it.
 func (tx *Tx) Gorm() *gorm.DB { return tx.g }
