@@ -102,7 +102,7 @@ define with_postgres
 endef
 
 test-e2e: deps-npm $(TEST_BIN) ## browser tests: playwright-core + Chromium against `banlist serve` (some on a throwaway PostgreSQL)
-	$(call with_postgres,cd frontend && BANLIST_BIN=$(CURDIR)/$(TEST_BIN) node --test --test-concurrency=1 e2e/)
+	$(call with_postgres,(cd frontend && BANLIST_BIN=$(CURDIR)/$(TEST_BIN) node --test --test-concurrency=1 e2e/))
 
 test-desktop: deps frontend/dist/index.html ## wails build, then start the window under Xvfb and screenshot it
 	wails build -trimpath -s -skipbindings -m

@@ -107,15 +107,16 @@ func (a *App) BanIP(target, period, notes string) (bans.Ban, error) {
 }
 
 // Renew restarts a ban's period from now; shortening it needs allowShorten.
-func (a *App) Renew(id int64, period string, allowShorten bool) (bans.Ban, error) {
+// reason, optional, is recorded in the history.
+func (a *App) Renew(id int64, period string, allowShorten bool, reason string) (bans.Ban, error) {
 	a.called("Renew")
-	return a.svc.Renew(a.ctx, id, period, allowShorten)
+	return a.svc.Renew(a.ctx, id, period, allowShorten, reason)
 }
 
-// Unban removes a ban; its history stays.
-func (a *App) Unban(id int64) (bans.UnbanResult, error) {
+// Unban removes a ban; its history stays, with the optional reason.
+func (a *App) Unban(id int64, reason string) (bans.UnbanResult, error) {
 	a.called("Unban")
-	return a.svc.Unban(a.ctx, id)
+	return a.svc.Unban(a.ctx, id, reason)
 }
 
 // RestoreBan undoes an unban (the Undo of the toast).

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Desktop smoke test: start the real `wails build` binary under Xvfb on a
 # temporary database, wait until the frontend has called a bound Go method,
-# screenshot the screen, check the picture is not blank, stop the app.
+# check that the first thing the window painted was the loading screen (not
+# a blank window, then the app), screenshot the screen, check the picture is
+# not blank, stop the app.
 set -euo pipefail
 bin=${1:?usage: smoke-desktop.sh path/to/banlist}
 artifacts=${BANLIST_ARTIFACTS:-test-artifacts}
@@ -28,19 +30,52 @@ start=$(date +%s%N)
 BANLIST_LOG=debug BANLIST_SETTINGS="$tmp/settings.json" "$bin" --db "$tmp/banlist.db" >"$tmp/app.log" 2>&1 &
 app_pid=$!
 
-ok=""
-for _ in $(seq 600); do
-  if grep -q 'first bound call' "$tmp/app.log"; then ok=1; break; fi
+# Frames of the screen from launch (xwd is quick), until a second after the
+# frontend's first call into Go: what the window shows while it starts.
+mkdir "$tmp/frames"
+ok="" frame=0 until_ms=60000
+while :; do
+  t=$(( ($(date +%s%N) - start) / 1000000 ))
+  [ "$t" -gt "$until_ms" ] && break
+  frame=$((frame + 1))
+  xwd -root -silent >"$tmp/frames/$(printf %04d $frame)-$t.xwd" 2>/dev/null || true
+  if [ -z "$ok" ] && grep -q 'first bound call' "$tmp/app.log"; then ok=1 ms=$t until_ms=$((t + 1000)); fi
   kill -0 "$app_pid" 2>/dev/null || break
-  sleep 0.1
 done
 if [ -z "$ok" ]; then
   echo "desktop smoke: FAIL — the frontend never called a bound method within 60 s. App log:"
   cat "$tmp/app.log"
   exit 1
 fi
-ms=$(( ($(date +%s%N) - start) / 1000000 ))
-sleep 2 # let the first data render
+
+# The window must never sit blank: the first thing it paints is the loading
+# screen of index.html (its bar is #18a058, a colour the app itself does not
+# use), which stays until the report's first page is in. A frame of one or
+# two colours is the empty screen (black) or the window not yet painted (white).
+mapped="" painted="" first=""
+for f in "$tmp"/frames/*.xwd; do
+  k=$(convert "xwd:$f" -format '%k' info: 2>/dev/null) || continue
+  t=$(basename "$f" .xwd); t=${t#*-}
+  if [ "$k" -le 2 ]; then
+    [ -z "$mapped" ] && [ "$(convert "xwd:$f" -format '%[fx:mean>0]' info:)" = 1 ] && mapped=$t
+    continue
+  fi
+  painted=$t first=$f
+  break
+done
+if [ -z "$first" ]; then
+  echo "desktop smoke: FAIL — no frame with anything painted in the window ($(ls "$tmp/frames" | wc -l) frames)"
+  exit 1
+fi
+convert "xwd:$first" "$artifacts/desktop-first-paint.png"
+# Captured first: `| grep -q` under pipefail fails with 141 when grep exits early.
+colours_first=$(convert "xwd:$first" -format %c histogram:info:-)
+if ! grep -qi '#18A058' <<<"$colours_first"; then
+  echo "desktop smoke: FAIL — the first painted frame (${painted} ms after launch) is not the loading screen: $artifacts/desktop-first-paint.png"
+  exit 1
+fi
+echo "desktop smoke: window white from ${mapped:-?} ms, loading screen painted at ${painted} ms after launch ($artifacts/desktop-first-paint.png)"
+sleep 1 # let the first data render
 import -display "$DISPLAY" -window root "$artifacts/desktop.png"
 
 # Live refresh on the desktop: another process bans an address in the same

@@ -79,7 +79,7 @@ func Writer(ctx context.Context, path, name string, index int, dur time.Duration
 			say(writerAck{Op: "ban", ID: b.ID, Target: b.Target, Lat: time.Since(t).Microseconds()})
 		case x < 7:
 			id := active[r.IntN(len(active))]
-			if _, err := svc.Renew(ctx, id, "1w", false); err != nil {
+			if _, err := svc.Renew(ctx, id, "1w", false, ""); err != nil {
 				say(writerAck{Op: "error", ID: id, Msg: "renew: " + err.Error()})
 				continue
 			}
@@ -87,7 +87,7 @@ func Writer(ctx context.Context, path, name string, index int, dur time.Duration
 		default:
 			k := r.IntN(len(active))
 			id := active[k]
-			res, err := svc.Unban(ctx, id)
+			res, err := svc.Unban(ctx, id, "")
 			if err != nil || res.AlreadyRemoved {
 				say(writerAck{Op: "error", ID: id, Msg: fmt.Sprintf("unban: %v (already removed: %v)", err, res.AlreadyRemoved)})
 				continue

@@ -35,6 +35,7 @@ type AppResults struct {
 	ColdNote  string      `json:"coldNote"`
 	Mem       *MemResult  `json:"mem"`
 	Serve     *ServeMem   `json:"serve"`
+	FirstRow  *FirstRow   `json:"firstRow,omitempty"`
 }
 
 // FileSize is a file and its size in bytes (0 if missing).

@@ -185,6 +185,9 @@ func Table(r *Report, prev *Report) string {
 		if s := a.Serve; s != nil {
 			w("  banlist-test serve after GET /api/v1/contacts: RSS %s\n", mb(int64(s.RSS)))
 		}
+		if f := a.FirstRow; f != nil && f.Err == "" {
+			w("  first report row in Chromium: median %d ms; JS before it %d KB gzipped (%d files)\n", f.Median.Milliseconds(), f.JSGzipKB, f.JSFiles)
+		}
 	}
 	if r.P5 != nil {
 		p5Table(w, r.P5)
@@ -216,6 +219,7 @@ func Markdown(r *Report, prev *Report) string {
 	if prev != nil {
 		w("Previous run: %s. %s\n\n", prev.Machine.Date, noise(r, prev))
 	}
+	remeasured(w, r)
 
 	summary(&b, r)
 	if len(r.P1) > 0 {
@@ -307,6 +311,7 @@ func summary(b *strings.Builder, r *Report) {
 	for _, x := range r.P3 {
 		w("| P3 %d writer process(es): 0 errors, 0 lost | %d errors, %d lost | %s |\n", x.Procs, x.Errors, x.Lost, yes(x.Errors == 0 && x.Lost == 0))
 	}
+	firstRowTargets(w, r)
 	if r.P5 != nil {
 		p5Targets(w, r.P5)
 	}
@@ -641,12 +646,16 @@ func p4(b *strings.Builder, r *Report, prev *Report) {
 		}
 		w("| `banlist-test serve` on the same file, RSS after one `GET /api/v1/contacts` (%s ms) | %s | %s |\n", f1(s.FirstPage), mb(int64(s.RSS)), pv)
 	}
+	firstRowRows(w, a, prev)
 	w("\n**Cold start** follows `.ci/smoke-desktop.sh`: the wails-built binary under a private Xvfb, started fresh each time " +
 		"(the OS file cache is warm: the binary and the database were just read), until the app logs `first bound call … since_launch_ms=N` " +
 		"(its own clock, from `main` starting); the table gives N. That call is the frontend's first request, made as soon as the page has " +
 		"mounted; the report's first page arrives one `ListContacts` later (the cold figure in the rows below it). " +
 		"The memory rows come from a child process (`banlist-bench appmem`) that opens the big file exactly as the app does " +
 		"(`store.Open`, `service.New` with its ban watcher) and loads the default report page.\n\n")
+	if a.FirstRow != nil {
+		w(firstRowNote)
+	}
 }
 
 func left(b *strings.Builder, r *Report) {
@@ -692,6 +701,7 @@ func left(b *strings.Builder, r *Report) {
 	}
 	w("- **Page cache.** The app sets a 64 MiB page cache in `store.DSN` (SQLite's default is 2 MiB, with which at a million "+
 		"contacts most pages come from the OS on every query): %s. The memory grows only as pages are read.\n", strings.Join(cache, "; "))
+	firstRowLeft(w, r)
 	b.WriteString(leftText)
 }
 

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -53,6 +54,8 @@ type Report struct {
 	PG       *PGResults    `json:"pg,omitempty"`
 	Problems []string      `json:"problems,omitempty"`
 	Elapsed  time.Duration `json:"elapsed"`
+	// Merged lists parts measured later and merged in (-merge).
+	Merged []Remeasure `json:"merged,omitempty"`
 }
 
 // Machine describes where the run happened.
@@ -174,6 +177,8 @@ func Run(ctx context.Context, opts Options) *Report {
 	if opts.want("p4") {
 		logf("P4: the app")
 		r.P4 = runApp(ctx, opts, tmp, r.Dataset, problem)
+	} else if opts.Parts["p4first"] {
+		r.P4 = &AppResults{FirstRow: firstRow(ctx, opts, problem)}
 	}
 	if opts.want("p5") {
 		logf("P5: the CrowdSec feed on /v1/ with %d active bans", opts.CheckBans)
@@ -331,7 +336,20 @@ func runApp(ctx context.Context, opts Options, tmp string, ds *Dataset, problem 
 			}
 		}
 	}
+	res.FirstRow = firstRow(ctx, opts, problem)
 	return res
+}
+
+// firstRow runs the browser's first-row measurement (bench/firstrow.go).
+func firstRow(ctx context.Context, opts Options, problem func(string, error)) *FirstRow {
+	opts.Logf("P4: first report row in Chromium (frontend/e2e/speed.test.mjs)")
+	f := RunFirstRow(ctx, opts.Root)
+	if f.Err != "" {
+		problem("P4 first row", errors.New(f.Err))
+	} else {
+		opts.Logf("P4 first row: median %d ms; initial JS %d files, %d KB gzip", f.Median.Milliseconds(), f.JSFiles, f.JSGzipKB)
+	}
+	return f
 }
 
 // SaveResults stores r as the latest run in the cache folder and returns the
@@ -356,6 +374,16 @@ func SaveResults(r *Report) (*Report, error) {
 		_ = os.Rename(path, filepath.Join(CacheDir(), "results-previous.json"))
 	}
 	return prev, os.WriteFile(path, b, 0o600)
+}
+
+// SaveMerged rewrites the latest saved run in place (after Merge): the run
+// before it stays the one to compare with.
+func SaveMerged(r *Report) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(CacheDir(), "results.json"), b, 0o600)
 }
 
 // LoadResults reads the last saved run and the one before it.

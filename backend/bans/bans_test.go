@@ -139,7 +139,7 @@ func TestBanIPAfterExpiryOrRemoval(t *testing.T) {
 	if old.Status != StatusExpired || old.RemovedAt != nil || old.Notes != "first" {
 		t.Fatalf("old ban after re-ban: %+v", old)
 	}
-	if _, err := f.svc.Unban(f.ctx, second.ID); err != nil {
+	if _, err := f.svc.Unban(f.ctx, second.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	third := f.ban("198.51.100.1", "1w", "third")
@@ -167,7 +167,7 @@ func TestOperatorName(t *testing.T) {
 		if err != nil || b.CreatedBy != tc.want {
 			t.Errorf("created_by = %q (%v), want %q", b.CreatedBy, err, tc.want)
 		}
-		res, err := svc.Unban(t.Context(), b.ID)
+		res, err := svc.Unban(t.Context(), b.ID, "")
 		if err != nil || res.Ban.RemovedBy != tc.want {
 			t.Errorf("removed_by = %q (%v), want %q", res.Ban.RemovedBy, err, tc.want)
 		}
@@ -179,7 +179,7 @@ func TestRenew(t *testing.T) {
 	b := f.ban("203.0.113.7", "1h", "n")
 	f.clk.Advance(30 * time.Minute)
 	f.op = "bob"
-	r, err := f.svc.Renew(f.ctx, b.ID, "1d", false)
+	r, err := f.svc.Renew(f.ctx, b.ID, "1d", false, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestRenew(t *testing.T) {
 	}
 	// A renewal that would shorten the ban is refused with both times as
 	// data, and changes nothing, unless the supervisor confirmed it.
-	_, err = f.svc.Renew(f.ctx, b.ID, "1 hour", false)
+	_, err = f.svc.Renew(f.ctx, b.ID, "1 hour", false, "")
 	var ae *apperr.Error
 	if !errors.As(err, &ae) || ae.Code != apperr.CodeShortens || !errors.Is(err, ErrShortens) {
 		t.Fatalf("shortening without consent: %v", err)
@@ -204,7 +204,7 @@ func TestRenew(t *testing.T) {
 	if g, _ := f.svc.GetBan(f.ctx, b.ID); g.ExpiresAt != r.ExpiresAt || g.Renewals != 1 {
 		t.Fatalf("the refused renewal changed the ban: %+v", g)
 	}
-	r, _ = f.svc.Renew(f.ctx, b.ID, "1 hour", true)
+	r, _ = f.svc.Renew(f.ctx, b.ID, "1 hour", true, "")
 	if r.ExpiresAt != at(90*time.Minute) || r.Renewals != 2 {
 		t.Fatalf("second renewal = %+v", r)
 	}
@@ -216,7 +216,7 @@ func TestRenew(t *testing.T) {
 	if f.check("203.0.113.7").Blocked {
 		t.Fatal("expired ban still blocks")
 	}
-	r, err = f.svc.Renew(f.ctx, b.ID, "1mo", false)
+	r, err = f.svc.Renew(f.ctx, b.ID, "1mo", false, "")
 	if err != nil || r.Status != StatusActive || r.Renewals != 3 || r.ExpiresAt != time.Date(2026, 2, 28, 16, 33, 0, 0, time.UTC) {
 		t.Fatalf("revived = %+v, %v", r, err)
 	}
@@ -237,29 +237,29 @@ func TestRenewRefusals(t *testing.T) {
 	f := newFixture(t)
 	removed := f.ban("203.0.113.7", "1h", "")
 	f.op = "carol"
-	if _, err := f.svc.Unban(f.ctx, removed.ID); err != nil {
+	if _, err := f.svc.Unban(f.ctx, removed.ID, ""); err != nil {
 		t.Fatal(err)
 	}
-	_, err := f.svc.Renew(f.ctx, removed.ID, "1d", false)
+	_, err := f.svc.Renew(f.ctx, removed.ID, "1d", false, "")
 	wantAppErr(t, err, apperr.CodeConflict, "", ErrRemoved, "was removed by carol on {removedAt}", "block the address again")
 
-	_, err = f.svc.Renew(f.ctx, 999, "1d", false)
+	_, err = f.svc.Renew(f.ctx, 999, "1d", false, "")
 	wantAppErr(t, err, apperr.CodeNotFound, "", ErrNotFound, "#999")
 
-	_, err = f.svc.Renew(f.ctx, removed.ID, "forever", false)
+	_, err = f.svc.Renew(f.ctx, removed.ID, "forever", false, "")
 	wantAppErr(t, err, apperr.CodeInvalid, "period", ErrInvalidPeriod)
 
 	// An expired ban cannot come back while a newer ban on its target is active.
 	old := f.ban("198.51.100.1", "1h", "")
 	f.clk.Advance(2 * time.Hour)
 	newer := f.ban("198.51.100.1", "1d", "")
-	_, err = f.svc.Renew(f.ctx, old.ID, "1w", false)
+	_, err = f.svc.Renew(f.ctx, old.ID, "1w", false, "")
 	ae := wantAppErr(t, err, apperr.CodeAlreadyBlocked, "ip", ErrAlreadyBlocked, "already blocked by carol")
 	if ae.Data.(Ban).ID != newer.ID {
 		t.Fatalf("Data = %+v, want ban #%d", ae.Data, newer.ID)
 	}
 	// The active one renews fine.
-	if _, err := f.svc.Renew(f.ctx, newer.ID, "1w", false); err != nil {
+	if _, err := f.svc.Renew(f.ctx, newer.ID, "1w", false, ""); err != nil {
 		t.Fatal(err)
 	}
 	if n := f.count(`SELECT count(*) FROM ban_events WHERE kind = 'renewed'`); n != 1 {
@@ -272,7 +272,7 @@ func TestUnban(t *testing.T) {
 	b := f.ban("2001:db8::/64", "1w", "keep me")
 	f.clk.Advance(time.Minute)
 	f.op = "bob"
-	res, err := f.svc.Unban(f.ctx, b.ID)
+	res, err := f.svc.Unban(f.ctx, b.ID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +285,7 @@ func TestUnban(t *testing.T) {
 	}
 	f.clk.Advance(time.Minute)
 	f.op = "carol"
-	again, err := f.svc.Unban(f.ctx, b.ID)
+	again, err := f.svc.Unban(f.ctx, b.ID, "")
 	if err != nil || !again.AlreadyRemoved || again.Ban.RemovedBy != "bob" || !again.Ban.RemovedAt.Equal(at(time.Minute)) {
 		t.Fatalf("second Unban = %+v, %v", again, err)
 	}
@@ -295,13 +295,13 @@ func TestUnban(t *testing.T) {
 	if n := f.count(`SELECT count(*) FROM bans`); n != 1 {
 		t.Fatalf("bans = %d: unban must not delete", n)
 	}
-	_, err = f.svc.Unban(f.ctx, 42)
+	_, err = f.svc.Unban(f.ctx, 42, "")
 	wantAppErr(t, err, apperr.CodeNotFound, "", ErrNotFound, "Ban #42 does not exist")
 
 	// An expired ban can be removed too.
 	e := f.ban("192.0.2.9", "1h", "")
 	f.clk.Advance(2 * time.Hour)
-	res, err = f.svc.Unban(f.ctx, e.ID)
+	res, err = f.svc.Unban(f.ctx, e.ID, "")
 	if err != nil || res.Ban.Status != StatusRemoved {
 		t.Fatalf("Unban(expired) = %+v, %v", res, err)
 	}
@@ -329,12 +329,12 @@ func TestBanHistory(t *testing.T) {
 	b1 := f.ban("198.51.100.7", "1h", "first") // t=0, ends 1h
 	f.clk.Advance(30 * time.Minute)
 	f.op = "bob"
-	f.svc.Renew(f.ctx, b1.ID, "1h", false) // t=30m, ends 1h30m
-	f.clk.Advance(2 * time.Hour)           // t=2h30m: lapsed at 1h30m
+	f.svc.Renew(f.ctx, b1.ID, "1h", false, "") // t=30m, ends 1h30m
+	f.clk.Advance(2 * time.Hour)               // t=2h30m: lapsed at 1h30m
 	f.op = "carol"
-	f.svc.Renew(f.ctx, b1.ID, "1d", false) // revived, ends 1d2h30m
+	f.svc.Renew(f.ctx, b1.ID, "1d", false, "") // revived, ends 1d2h30m
 	f.clk.Advance(time.Hour)
-	f.svc.Unban(f.ctx, b1.ID) // t=3h30m
+	f.svc.Unban(f.ctx, b1.ID, "") // t=3h30m
 	f.clk.Advance(time.Hour)
 	f.op = "dave"
 	b2 := f.ban("::ffff:198.51.100.7", "1h", "second") // t=4h30m, ends 5h30m
@@ -382,7 +382,7 @@ func TestBanHistoryRenewAtExpiryInstant(t *testing.T) {
 	f := newFixture(t)
 	b := f.ban("192.0.2.5", "1h", "")
 	f.clk.Advance(time.Hour) // exactly at the end: expired
-	f.svc.Renew(f.ctx, b.ID, "1h", false)
+	f.svc.Renew(f.ctx, b.ID, "1h", false, "")
 	got, _ := f.svc.BanHistory(f.ctx, "192.0.2.5")
 	kinds := []string{}
 	for _, e := range got {

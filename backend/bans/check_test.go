@@ -27,7 +27,7 @@ func TestCheck(t *testing.T) {
 	v6single := f.ban("2001:db8::7", "1w", "")
 	v6range := f.ban("2001:db8:1::/48", "1mo", "")
 	removed := f.ban("192.0.2.1", "1d", "")
-	if _, err := f.svc.Unban(f.ctx, removed.ID); err != nil {
+	if _, err := f.svc.Unban(f.ctx, removed.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	type want struct {
@@ -124,7 +124,7 @@ func TestCheckSeesOwnWritesImmediately(t *testing.T) {
 		if r := f.check(ip); !r.Blocked || r.BanID != b.ID {
 			t.Fatalf("right after BanIP: %+v", r)
 		}
-		if _, err := f.svc.Unban(f.ctx, b.ID); err != nil {
+		if _, err := f.svc.Unban(f.ctx, b.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 		if r := f.check(ip); r.Blocked {
@@ -138,7 +138,7 @@ func TestActiveByIP(t *testing.T) {
 	single := f.ban("203.0.113.7", "1d", "s")
 	rng := f.ban("10.1.2.0/24", "1h", "r")
 	gone := f.ban("198.51.100.1", "1d", "")
-	f.svc.Unban(f.ctx, gone.ID)
+	f.svc.Unban(f.ctx, gone.ID, "")
 	got, err := f.svc.ActiveByIP(f.ctx, []string{
 		"203.0.113.7", "::ffff:203.0.113.7", "10.1.2.9", "10.1.2.10", "10.1.2.9",
 		"198.51.100.1", "8.8.8.8", "not-an-ip", "", "10.1.2.0/24",
@@ -380,7 +380,7 @@ func TestBusyCommitIsRolledBackAndRetried(t *testing.T) {
 		t.Fatalf("bans = %d, id %d; want exactly one", n, b.ID)
 	}
 	// Seen from another connection, so nothing is left uncommitted.
-	if _, err := svc.Renew(t.Context(), b.ID, "1d", false); err != nil {
+	if _, err := svc.Renew(t.Context(), b.ID, "1d", false, ""); err != nil {
 		t.Fatal(err)
 	}
 	var renewals int

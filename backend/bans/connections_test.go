@@ -56,14 +56,14 @@ func TestAnotherConnectionSeesChanges(t *testing.T) {
 	case <-time.After(3 * time.Second):
 		t.Fatal("no subscriber call for another connection's ban")
 	}
-	if _, err := f.svc.Renew(f.ctx, b.ID, "1d", false); err != nil {
+	if _, err := f.svc.Renew(f.ctx, b.ID, "1d", false, ""); err != nil {
 		t.Fatal(err)
 	}
 	waitFor("the renewal", func() bool {
 		r, _ := other.Check(f.ctx, "192.0.2.7")
 		return r.Until != nil && r.Until.Equal(at(24*time.Hour))
 	})
-	if _, err := f.svc.Unban(f.ctx, b.ID); err != nil {
+	if _, err := f.svc.Unban(f.ctx, b.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	waitFor("the removal", func() bool { r, _ := other.Check(f.ctx, "192.0.2.7"); return !r.Blocked })

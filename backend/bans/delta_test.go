@@ -43,10 +43,10 @@ func TestIncrementalIndexMatchesAFullLoad(t *testing.T) {
 				active = append(active, b)
 			}
 		case op < 7 && len(active) > 0:
-			_, _ = f.svc.Renew(f.ctx, active[r.IntN(len(active))].ID, periods[r.IntN(3)], true)
+			_, _ = f.svc.Renew(f.ctx, active[r.IntN(len(active))].ID, periods[r.IntN(3)], true, "")
 		case op < 9 && len(active) > 0:
 			i := r.IntN(len(active))
-			_, _ = f.svc.Unban(f.ctx, active[i].ID)
+			_, _ = f.svc.Unban(f.ctx, active[i].ID, "")
 			active = append(active[:i], active[i+1:]...)
 		default:
 			f.clk.Advance(time.Duration(r.IntN(90)) * time.Minute) // some 1h bans lapse

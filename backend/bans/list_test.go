@@ -37,7 +37,7 @@ func listFixture(t *testing.T) (*fixture, map[string]int64) {
 		ids[b.target] = f.ban(b.target, b.period, b.notes).ID
 		f.clk.Advance(time.Minute)
 	}
-	if _, err := f.svc.Unban(f.ctx, ids["192.0.2.10"]); err != nil {
+	if _, err := f.svc.Unban(f.ctx, ids["192.0.2.10"], ""); err != nil {
 		t.Fatal(err)
 	}
 	f.clk.Advance(2 * time.Hour)

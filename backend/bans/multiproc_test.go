@@ -81,7 +81,7 @@ func TestHelperProcess(t *testing.T) {
 		say(ack{Op: "ban", ID: b.ID, Target: b.Target})
 	case "unban":
 		id, _ := strconv.ParseInt(arg, 10, 64)
-		res, err := svc.Unban(ctx, id)
+		res, err := svc.Unban(ctx, id, "")
 		if err != nil {
 			say(ack{Op: "error", Msg: err.Error()})
 			os.Exit(1)
@@ -92,7 +92,7 @@ func TestHelperProcess(t *testing.T) {
 		var last Ban
 		for i := 0; ; i++ {
 			if i%3 == 2 {
-				r, err := svc.Renew(ctx, last.ID, "1w", false)
+				r, err := svc.Renew(ctx, last.ID, "1w", false, "")
 				if err != nil {
 					say(ack{Op: "error", Msg: err.Error()})
 					os.Exit(1)
@@ -170,7 +170,7 @@ func helperWorker(ctx context.Context, svc *Service, name, index string, say fun
 		say(ack{Op: "ban", ID: b.ID, Target: b.Target})
 		if i%2 == 1 {
 			if c, ok := pick(); ok {
-				r, err := svc.Renew(ctx, c.ID, "1w", false)
+				r, err := svc.Renew(ctx, c.ID, "1w", false, "")
 				switch {
 				case err == nil:
 					say(ack{Op: "renew", ID: r.ID, Renewals: r.Renewals})
@@ -184,7 +184,7 @@ func helperWorker(ctx context.Context, svc *Service, name, index string, say fun
 		}
 		if i%3 == 2 {
 			if c, ok := pick(); ok {
-				res, err := svc.Unban(ctx, c.ID)
+				res, err := svc.Unban(ctx, c.ID, "")
 				if err != nil {
 					fail(err)
 					continue

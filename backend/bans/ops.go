@@ -53,9 +53,10 @@ func toBan(r store.Ban, now int64) Ban {
 	}
 }
 
-// toEvent is history row r as the API shows it.
+// toEvent is history row r as the API shows it. Renewed and unbanned events
+// keep their reason in the notes column (see checkReason).
 func toEvent(r store.BanEvent) Event {
-	return Event{
+	e := Event{
 		ID:        r.ID,
 		BanID:     r.BanID,
 		Target:    r.Target,
@@ -66,6 +67,10 @@ func toEvent(r store.BanEvent) Event {
 		Notes:     r.Notes,
 		ExpiresAt: msTimePtr(r.ExpiresAt),
 	}
+	if hasReason(r.Kind) {
+		e.Reason, e.Notes = r.Notes, ""
+	}
+	return e
 }
 
 func notFound(id int64) error {
@@ -171,10 +176,14 @@ func (s *Service) BanIP(ctx context.Context, target, period, notes string) (Ban,
 // a newer active ban on the same target exists (CodeAlreadyBlocked). A
 // renewal that would end an active ban earlier than it ends now is refused
 // with CodeShortens (ErrShortens) and both times as Data, unless
-// allowShorten says the supervisor confirmed it.
-func (s *Service) Renew(ctx context.Context, id int64, period string, allowShorten bool) (Ban, error) {
+// allowShorten says the supervisor confirmed it. reason, optional, is
+// recorded with the renewal in the history (see checkReason).
+func (s *Service) Renew(ctx context.Context, id int64, period string, allowShorten bool, reason string) (Ban, error) {
 	p, err := ParsePeriod(period)
 	if err != nil {
+		return Ban{}, err
+	}
+	if reason, err = checkReason(reason); err != nil {
 		return Ban{}, err
 	}
 	actor, source := s.actor(ctx)
@@ -221,7 +230,7 @@ func (s *Service) Renew(ctx context.Context, id int64, period string, allowShort
 		}
 		if err := tx.InsertBanEvent(store.BanEvent{
 			BanID: id, Target: row.Target, Kind: EventRenewed, Actor: actor, At: now,
-			Period: row.Period, ExpiresAt: &row.ExpiresAt, Source: source,
+			Period: row.Period, Notes: reason, ExpiresAt: &row.ExpiresAt, Source: source,
 		}); err != nil {
 			return err
 		}
@@ -233,10 +242,15 @@ func (s *Service) Renew(ctx context.Context, id int64, period string, allowShort
 
 // Unban removes ban id now. The record is kept (status removed). Unbanning a
 // ban that is already removed changes nothing and reports AlreadyRemoved.
-func (s *Service) Unban(ctx context.Context, id int64) (UnbanResult, error) {
+// reason, optional, is recorded with the unban in the history.
+func (s *Service) Unban(ctx context.Context, id int64, reason string) (UnbanResult, error) {
+	reason, err := checkReason(reason)
+	if err != nil {
+		return UnbanResult{}, err
+	}
 	actor, source := s.actor(ctx)
 	var out UnbanResult
-	err := s.write(ctx, fmt.Sprintf("unblock ban #%d", id), func(tx *store.Tx) error {
+	err = s.write(ctx, fmt.Sprintf("unblock ban #%d", id), func(tx *store.Tx) error {
 		now := s.nowMs()
 		row, err := findRow(tx, id)
 		if err != nil {
@@ -251,7 +265,7 @@ func (s *Service) Unban(ctx context.Context, id int64) (UnbanResult, error) {
 			return err
 		}
 		if err := tx.InsertBanEvent(store.BanEvent{
-			BanID: id, Target: row.Target, Kind: EventUnbanned, Actor: actor, At: now, Period: row.Period, Source: source,
+			BanID: id, Target: row.Target, Kind: EventUnbanned, Actor: actor, At: now, Period: row.Period, Notes: reason, Source: source,
 		}); err != nil {
 			return err
 		}

@@ -13,7 +13,7 @@ func TestRestoreBringsBackTheSameBan(t *testing.T) {
 	f := newFixture(t)
 	b := f.ban("203.0.113.7", "1d", "abusive")
 	f.op = "bob"
-	if _, err := f.svc.Unban(f.ctx, b.ID); err != nil {
+	if _, err := f.svc.Unban(f.ctx, b.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	f.clk.Advance(5 * time.Second)
@@ -46,7 +46,7 @@ func TestRestoreBringsBackTheSameBan(t *testing.T) {
 func TestRestoreRefusesWhatCannotComeBack(t *testing.T) {
 	f := newFixture(t)
 	old := f.ban("198.51.100.1", "1h", "")
-	if _, err := f.svc.Unban(f.ctx, old.ID); err != nil {
+	if _, err := f.svc.Unban(f.ctx, old.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	f.clk.Advance(2 * time.Hour)
@@ -58,7 +58,7 @@ func TestRestoreRefusesWhatCannotComeBack(t *testing.T) {
 
 	// Unbanned, then a range covering it was blocked: restoring would duplicate.
 	one := f.ban("198.51.100.9", "1d", "")
-	if _, err := f.svc.Unban(f.ctx, one.ID); err != nil {
+	if _, err := f.svc.Unban(f.ctx, one.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	f.ban("198.51.100.0/24", "1d", "")

@@ -84,7 +84,8 @@ type Event struct {
 	Actor     string     `json:"actor"`
 	At        time.Time  `json:"at"`
 	Period    Period     `json:"period"`
-	Notes     string     `json:"notes"`
+	Notes     string     `json:"notes"`  // the ban's notes as of a banned, restored or notes_edited event
+	Reason    string     `json:"reason"` // why a renewal or an unban was made, if the supervisor said
 	ExpiresAt *time.Time `json:"expiresAt"`
 }
 

@@ -61,10 +61,10 @@ func teamFile(t *testing.T) string {
 		ids = append(ids, b.ID)
 		clk.Advance(time.Minute)
 	}
-	if _, err := svc.Renew(ctx, ids[0], "1w", false); err != nil {
+	if _, err := svc.Renew(ctx, ids[0], "1w", false, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Unban(ctx, ids[3]); err != nil {
+	if _, err := svc.Unban(ctx, ids[3], ""); err != nil {
 		t.Fatal(err)
 	}
 

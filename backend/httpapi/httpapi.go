@@ -106,14 +106,36 @@ func writeError(w http.ResponseWriter, err error) {
 // (or holds an unpaired surrogate) with messages that say which field, in
 // JSON's words, never Go's.
 func decodeBody(r *http.Request, v any) error {
+	data, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	return decodeJSON(data, v)
+}
+
+// decodeOptionalBody is decodeBody for a body that may be left out: an empty
+// (or blank) body leaves v as it is.
+func decodeOptionalBody(r *http.Request, v any) error {
+	data, err := readBody(r)
+	if err != nil || len(bytes.TrimSpace(data)) == 0 {
+		return err
+	}
+	return decodeJSON(data, v)
+}
+
+func readBody(r *http.Request) ([]byte, error) {
 	data, err := io.ReadAll(r.Body)
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		return &apperr.Error{Code: apperr.CodeTooLarge, Message: fmt.Sprintf("Request body is larger than %d bytes.", tooBig.Limit)}
+		return nil, &apperr.Error{Code: apperr.CodeTooLarge, Message: fmt.Sprintf("Request body is larger than %d bytes.", tooBig.Limit)}
 	case err != nil:
-		return apperr.Invalid("", "Request body could not be read: "+err.Error())
+		return nil, apperr.Invalid("", "Request body could not be read: "+err.Error())
 	}
+	return data, nil
+}
+
+func decodeJSON(data []byte, v any) error {
 	if err := checkJSONText(data); err != nil {
 		return err
 	}

@@ -143,6 +143,8 @@ func TestAgentTokenLimitsAndRefusalReasons(t *testing.T) {
 		{"ban for an hour", "POST", "/api/v1/bans", `{"ip":"192.0.2.5","period":"1h"}`, 200, []string{`"createdBy":"agent-token"`}},
 		{"renew", "POST", "/api/v1/bans/1/renew", `{"period":"1h"}`, 403, []string{"An agent token may not renew a block; that needs a supervisor."}},
 		{"unban", "DELETE", "/api/v1/bans/1", "", 403, []string{"may not remove a block"}},
+		{"unban with a reason", "DELETE", "/api/v1/bans/1", `{"reason":"asked nicely"}`, 403, []string{"may not remove a block"}},
+		{"renew with a reason", "POST", "/api/v1/bans/1/renew", `{"period":"1h","reason":"again"}`, 403, []string{"may not renew a block"}},
 		{"import", "POST", "/api/v1/bans/import", `{"csv":"ip,period,notes\n192.0.2.9,1h,\n"}`, 403, []string{"may not import bans"}},
 		{"protect", "POST", "/api/v1/protected", `{"target":"192.0.2.0/24"}`, 403, []string{"never-ban list"}},
 		{"tokens", "POST", "/api/v1/tokens", `{"name":"me","role":"supervisor"}`, 403, []string{"manage tokens"}},

@@ -88,18 +88,26 @@ func coreRoutes() []Route {
 			var body struct {
 				Period       string `json:"period"`
 				AllowShorten bool   `json:"allowShorten"`
+				Reason       string `json:"reason"`
 			}
 			if err := decodeBody(r, &body); err != nil {
 				return nil, err
 			}
-			return s.Renew(r.Context(), id, body.Period, body.AllowShorten)
+			return s.Renew(r.Context(), id, body.Period, body.AllowShorten, body.Reason)
 		}},
 		{Method: "DELETE", Path: "/api/v1/bans/{id}", Role: actor.RoleSupervisor, Binding: "Unban", handle: func(s *service.Service, r *http.Request) (any, error) {
 			id, err := pathID(r)
 			if err != nil {
 				return nil, err
 			}
-			return s.Unban(r.Context(), id)
+			// The body is optional: {"reason": "…"}.
+			var body struct {
+				Reason string `json:"reason"`
+			}
+			if err := decodeOptionalBody(r, &body); err != nil {
+				return nil, err
+			}
+			return s.Unban(r.Context(), id, body.Reason)
 		}},
 		{Method: "GET", Path: "/api/v1/history", Role: actor.RoleAgent, Binding: "BanHistory", handle: func(s *service.Service, r *http.Request) (any, error) {
 			return s.BanHistory(r.Context(), r.URL.Query().Get("target"))

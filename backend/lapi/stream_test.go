@@ -20,7 +20,7 @@ func TestStreamStartupSendsEveryActiveBanWithItsFields(t *testing.T) {
 	ipID := e.ban("203.0.113.5", "1w", "insulted agent Maria\nsecond line")
 	e.ban("198.51.100.0/24", "1d", "")
 	gone := e.ban("192.0.2.9", "1h", "")
-	if _, err := e.svc.Unban(context.Background(), gone); err != nil {
+	if _, err := e.svc.Unban(context.Background(), gone, ""); err != nil {
 		t.Fatal(err)
 	}
 	e.clk.Advance(2 * time.Second)
@@ -57,7 +57,7 @@ func TestStreamDeltasFollowUnbanExpiryAndRenewals(t *testing.T) {
 	e.pull("startup=true")
 
 	// Unban → deleted.
-	if _, err := e.svc.Unban(context.Background(), ip); err != nil {
+	if _, err := e.svc.Unban(context.Background(), ip, ""); err != nil {
 		t.Fatal(err)
 	}
 	s := e.pull("startup=false")
@@ -71,10 +71,10 @@ func TestStreamDeltasFollowUnbanExpiryAndRenewals(t *testing.T) {
 	// A renewal that lengthens → new with the new time; one that shortens
 	// → deleted, and new again with the shorter time.
 	e.clk.Advance(10 * time.Minute)
-	if _, err := e.svc.Renew(context.Background(), long, "1d", true); err != nil {
+	if _, err := e.svc.Renew(context.Background(), long, "1d", true, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.Renew(context.Background(), short, "1h", true); err != nil {
+	if _, err := e.svc.Renew(context.Background(), short, "1h", true, ""); err != nil {
 		t.Fatal(err)
 	}
 	s = e.pull("startup=false")
@@ -104,7 +104,7 @@ func TestStreamDeltasFollowUnbanExpiryAndRenewals(t *testing.T) {
 		t.Fatalf("expiries were sent twice: %+v", s)
 	}
 	// Reviving the expired range (renewing it) puts it back.
-	if _, err := e.svc.Renew(context.Background(), rng, "1h", true); err != nil {
+	if _, err := e.svc.Renew(context.Background(), rng, "1h", true, ""); err != nil {
 		t.Fatal(err)
 	}
 	if s := e.pull("startup=false"); !slices.Equal(values(s.New), []string{"198.51.100.0/24"}) || len(s.Deleted) != 0 {
@@ -248,7 +248,7 @@ func TestConcurrentPullsByOneKeyLoseNothing(t *testing.T) {
 	for i := 0; i < n; i++ {
 		ids = append(ids, e.ban(fmt.Sprintf("203.0.113.%d", i+1), "1h", ""))
 		if i%3 == 0 {
-			if _, err := e.svc.Unban(context.Background(), ids[i]); err != nil {
+			if _, err := e.svc.Unban(context.Background(), ids[i], ""); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -31,7 +31,7 @@ func TestAuditTrailReadsBanEventsAndOtherChangesNewestFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	step()
-	if _, err := svc.Renew(desk, b.ID, "1w", true); err != nil {
+	if _, err := svc.Renew(desk, b.ID, "1w", true, ""); err != nil {
 		t.Fatal(err)
 	}
 	step()
@@ -47,7 +47,7 @@ func TestAuditTrailReadsBanEventsAndOtherChangesNewestFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	step()
-	if _, err := svc.Unban(desk, b.ID); err != nil {
+	if _, err := svc.Unban(desk, b.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 
@@ -182,7 +182,7 @@ func TestReportRowsCountEarlierBansOfTheirAddress(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := svc.BanIP(ctx, "192.0.2.2", "1w", "")
-	if _, err := svc.Unban(ctx, b.ID); err != nil {
+	if _, err := svc.Unban(ctx, b.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	page, err := svc.ListContacts(ctx, contacts.Query{})

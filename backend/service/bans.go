@@ -32,20 +32,21 @@ func (s *Service) BanIP(ctx context.Context, target, period, notes string) (bans
 
 // Renew restarts a ban's period from now. Supervisors only. A renewal that
 // would end the ban earlier than it ends now needs allowShorten
-// (CodeShortens otherwise).
-func (s *Service) Renew(ctx context.Context, id int64, period string, allowShorten bool) (bans.Ban, error) {
+// (CodeShortens otherwise). reason, optional, is recorded in the history.
+func (s *Service) Renew(ctx context.Context, id int64, period string, allowShorten bool, reason string) (bans.Ban, error) {
 	if err := requireSupervisor(ctx, "renew a block"); err != nil {
 		return bans.Ban{}, err
 	}
-	return s.cur.Load().bans.Renew(ctx, id, period, allowShorten)
+	return s.cur.Load().bans.Renew(ctx, id, period, allowShorten, reason)
 }
 
-// Unban removes a ban; its history stays. Supervisors only.
-func (s *Service) Unban(ctx context.Context, id int64) (bans.UnbanResult, error) {
+// Unban removes a ban; its history stays, with the optional reason.
+// Supervisors only.
+func (s *Service) Unban(ctx context.Context, id int64, reason string) (bans.UnbanResult, error) {
 	if err := requireSupervisor(ctx, "remove a block"); err != nil {
 		return bans.UnbanResult{}, err
 	}
-	return s.cur.Load().bans.Unban(ctx, id)
+	return s.cur.Load().bans.Unban(ctx, id, reason)
 }
 
 // ListBlacklist returns one page of bans.

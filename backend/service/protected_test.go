@@ -111,17 +111,17 @@ func TestProtectingAnAddressListsItsActiveBansAndStopsRenewalAndImport(t *testin
 		t.Fatalf("a protected address inside an active range ban: %v %+v", err, res.Overlapping)
 	}
 
-	_, err = svc.Renew(ctx, inside.ID, "1w", true)
+	_, err = svc.Renew(ctx, inside.ID, "1w", true, "")
 	wantCode(t, err, apperr.CodeProtected, "192.0.2.0/24")
-	_, err = svc.Renew(ctx, expired.ID, "1h", true)
+	_, err = svc.Renew(ctx, expired.ID, "1h", true, "")
 	wantCode(t, err, apperr.CodeProtected, "192.0.2.0/24")
-	_, err = svc.Renew(ctx, around.ID, "1d", true)
+	_, err = svc.Renew(ctx, around.ID, "1d", true, "")
 	wantCode(t, err, apperr.CodeProtected, "10.1.2.3")
-	if _, err := svc.Renew(ctx, other.ID, "1w", true); err != nil {
+	if _, err := svc.Renew(ctx, other.ID, "1w", true, ""); err != nil {
 		t.Fatalf("renewing an unprotected ban: %v", err)
 	}
 	// Lifting the listed ban is an ordinary unban.
-	if _, err := svc.Unban(ctx, inside.ID); err != nil {
+	if _, err := svc.Unban(ctx, inside.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 
@@ -157,9 +157,9 @@ func TestAgentTokenMayBanBrieflyAndNothingMore(t *testing.T) {
 		_, err := svc.BanIP(agent, "192.0.2.3", p, "")
 		wantCode(t, err, apperr.CodeForbidden, "1 hour or 1 day only")
 	}
-	_, err = svc.Renew(agent, b.ID, "1h", true)
+	_, err = svc.Renew(agent, b.ID, "1h", true, "")
 	wantCode(t, err, apperr.CodeForbidden, "renew")
-	_, err = svc.Unban(agent, b.ID)
+	_, err = svc.Unban(agent, b.ID, "")
 	wantCode(t, err, apperr.CodeForbidden, "remove")
 	_, err = svc.ImportBans(agent, "192.0.2.9,1h,\n")
 	wantCode(t, err, apperr.CodeForbidden, "import")
@@ -171,7 +171,7 @@ func TestAgentTokenMayBanBrieflyAndNothingMore(t *testing.T) {
 	wantCode(t, err, apperr.CodeForbidden, "audit")
 
 	// The supervisor's unban is recorded under the operator, the ban under the token.
-	res, err := svc.Unban(sup, b.ID)
+	res, err := svc.Unban(sup, b.ID, "")
 	if err != nil || res.Ban.RemovedBy == "Console of Ana" || res.Ban.RemovedBy == "" {
 		t.Fatalf("unban: %v, removed by %q", err, res.Ban.RemovedBy)
 	}

@@ -92,7 +92,7 @@ func TestContactDetailFollowsTheBanThroughItsLife(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Unban(ctx, again.ID); err != nil {
+	if _, err := svc.Unban(ctx, again.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	d, _ = svc.GetContact(ctx, 1)

@@ -164,7 +164,7 @@ func TestExpiringListsActiveBansEndingWithin24Hours(t *testing.T) {
 		}
 		made[c.ip] = true
 		if c.ip == "192.0.2.4" {
-			if _, err := svc.Unban(ctx, b.ID); err != nil {
+			if _, err := svc.Unban(ctx, b.ID, ""); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -2,7 +2,8 @@
 // bench`): it prints a summary table and rewrites the report. The other
 // sub-commands are the child processes it starts itself.
 //
-//	banlist-bench [-out docs/BENCHMARKS.md] [-parts p1,p2,p3,p3share,p4,p5,pg] [-save=false]
+//	banlist-bench [-out docs/BENCHMARKS.md] [-parts p1,p2,p3,p3share,p4,p4first,p5,pg] [-save=false]
+//	banlist-bench -parts p4first -merge   (measure some parts again, into the last saved run)
 //	banlist-bench -render      (rewrite the report from the last saved run)
 //	banlist-bench writer|banner|appmem …   (children; not for direct use)
 package main
@@ -14,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -54,7 +56,8 @@ func run(ctx context.Context, args []string) error {
 
 	fs := flag.NewFlagSet("banlist-bench", flag.ContinueOnError)
 	out := fs.String("out", "docs/BENCHMARKS.md", "Markdown report to write (empty: none)")
-	parts := fs.String("parts", "", "comma-separated subset of p1,p2,p3,p3share,p4,p5,pg (default all; p3share and pg need root)")
+	parts := fs.String("parts", "", "comma-separated subset of p1,p2,p3,p3share,p4,p5,pg (default all; p3share and pg need root), or p4first (only P4's first row in the browser)")
+	merge := fs.Bool("merge", false, "put the parts measured now into the last saved run (the others keep their figures; the report says so) instead of saving a new run")
 	save := fs.Bool("save", true, "keep this run in the cache folder as the latest (for -render and the next run's comparison)")
 	nContacts := fs.Int("contacts", 1_000_000, "contacts in the report database")
 	nBans := fs.Int("bans", 10_000, "bans in the report database")
@@ -107,9 +110,26 @@ func run(ctx context.Context, args []string) error {
 			opts.Parts[p] = true
 		}
 	}
+	if *merge && len(opts.Parts) == 0 {
+		return fmt.Errorf("-merge needs -parts: which parts to measure again")
+	}
 	r := bench.Run(ctx, opts)
 	var prev *bench.Report
-	if *save {
+	if *merge {
+		last, before, err := bench.LoadResults()
+		if err != nil {
+			return err
+		}
+		var names []string
+		for p := range opts.Parts {
+			names = append(names, p)
+		}
+		sort.Strings(names)
+		r, prev = bench.Merge(last, r, names), before
+		if err := bench.SaveMerged(r); err != nil {
+			fmt.Fprintln(os.Stderr, "save results:", err)
+		}
+	} else if *save {
 		if prev, err = bench.SaveResults(r); err != nil {
 			fmt.Fprintln(os.Stderr, "save results:", err)
 		}

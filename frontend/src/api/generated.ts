@@ -158,6 +158,7 @@ export interface Event {
   at: string
   period: Period
   notes: string
+  reason: string
   expiresAt: string | null
 }
 
@@ -375,11 +376,11 @@ export interface Bindings {
   ListTokens(): Promise<Token[]>
   OpenDatabase(path: string, shared: boolean): Promise<Info>
   RemoveProtected(id: number): Promise<ProtectedEntry>
-  Renew(id: number, period: string, allowShorten: boolean): Promise<Ban>
+  Renew(id: number, period: string, allowShorten: boolean, reason: string): Promise<Ban>
   RestoreBan(id: number): Promise<Ban>
   SetOperator(name: string): Promise<Info>
   SuggestBan(ip: string): Promise<Suggestion>
-  Unban(id: number): Promise<UnbanResult>
+  Unban(id: number, reason: string): Promise<UnbanResult>
 }
 
 /** The HTTP twin of each bound method (banlist serve). */

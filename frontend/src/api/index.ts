@@ -28,12 +28,22 @@ export const api = {
   banIP: (ip: string, period: Period, notes: string) =>
     invoke({ binding: 'BanIP', args: [ip, period, notes], method: 'POST', path: '/api/v1/bans', body: { ip, period, notes } }),
 
-  /** Renews a ban; a renewal that ends it earlier needs allowShorten (error code "shortens" otherwise). */
-  renew: (id: number, period: Period, allowShorten = false) =>
-    invoke({ binding: 'Renew', args: [id, period, allowShorten], method: 'POST', path: `/api/v1/bans/${id}/renew`, body: { period, allowShorten } }),
+  /**
+   * Renews a ban; a renewal that ends it earlier needs allowShorten (error code "shortens" otherwise).
+   * reason, optional, is kept in the history (a refusal names field "reason").
+   */
+  renew: (id: number, period: Period, allowShorten = false, reason = '') =>
+    invoke({
+      binding: 'Renew',
+      args: [id, period, allowShorten, reason],
+      method: 'POST',
+      path: `/api/v1/bans/${id}/renew`,
+      body: { period, allowShorten, reason },
+    }),
 
-  unban: (id: number) =>
-    invoke({ binding: 'Unban', args: [id], method: 'DELETE', path: `/api/v1/bans/${id}` }),
+  /** Lifts a block; reason, optional, is kept in the history. */
+  unban: (id: number, reason = '') =>
+    invoke({ binding: 'Unban', args: [id, reason], method: 'DELETE', path: `/api/v1/bans/${id}`, body: { reason } }),
 
   /** Undo of an unban: the same ban, notes and expiry, active again. */
   restoreBan: (id: number) =>

@@ -36,3 +36,6 @@ export function addPeriod(from: Date, period: Period): Date {
 
 /** The most characters a note may have (the backend enforces the same). */
 export const maxNotes = 1000
+
+/** The longest reason a renewal or an unban may give, in characters (bans.MaxReason). */
+export const maxReason = 500

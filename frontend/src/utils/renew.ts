@@ -29,17 +29,18 @@ export function confirmShorten(dialog: DialogApiInjection, err: ApiError): Promi
 }
 
 /**
- * Renews ban id for period; if that would shorten it, asks first. Declining
- * throws an ApiError with code notShortened and nothing changes.
+ * Renews ban id for period, with an optional reason for the history; if that
+ * would shorten it, asks first. Declining throws an ApiError with code
+ * notShortened and nothing changes.
  */
-export async function renewWithConsent(dialog: DialogApiInjection, id: number, period: Period): Promise<Ban> {
+export async function renewWithConsent(dialog: DialogApiInjection, id: number, period: Period, reason = ''): Promise<Ban> {
   try {
-    return await api.renew(id, period)
+    return await api.renew(id, period, false, reason)
   } catch (e) {
     if (!(e instanceof ApiError) || e.code !== 'shortens') throw e
     if (!(await confirmShorten(dialog, e))) {
       throw new ApiError(notShortened, 'Not renewed: the block keeps its later end.')
     }
-    return api.renew(id, period, true)
+    return api.renew(id, period, true, reason)
   }
 }

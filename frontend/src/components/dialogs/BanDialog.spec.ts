@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
 import { flushPromises, mount } from '@vue/test-utils'
 import { NConfigProvider, NDialogProvider, NMessageProvider } from 'naive-ui'
 import { h, nextTick, ref } from 'vue'
@@ -19,6 +20,7 @@ function installApp(impl: Record<string, (...a: unknown[]) => unknown>) {
   }
   ;(window as unknown as { go: unknown }).go = { main: { App } }
 }
+beforeEach(() => setActivePinia(createPinia()))
 afterEach(() => {
   delete (window as unknown as { go?: unknown }).go
   document.body.innerHTML = ''
@@ -131,8 +133,24 @@ describe('BanDialog', () => {
     expect(q('ban-already-blocked')).not.toBeNull()
     q('ban-renew-instead')!.click()
     await flushPromises()
-    expect(calls.at(-1)).toEqual({ method: 'Renew', args: [3, '1d', false] })
+    expect(calls.at(-1)).toEqual({ method: 'Renew', args: [3, '1d', false, ''] })
     expect(banned).toHaveLength(1)
     expect(show.value).toBe(false)
+  })
+
+  it('offers an agent no "Renew instead" (the backend would refuse it) and says who can', async () => {
+    installApp({
+      Info: () => ({ role: 'agent', actor: 'Console of Ana' }),
+      BanIP: () => {
+        throw { code: 'already_blocked', field: 'ip', message: '203.0.113.45 is already blocked.', data: { id: 3, createdBy: 'Maria', expiresAt: '2026-02-01T10:00:00Z' } }
+      },
+    })
+    const { show } = mountDialog()
+    await open(show)
+    q('ban-submit')!.click()
+    await flushPromises()
+    expect(q('ban-already-blocked')).not.toBeNull()
+    expect(q('ban-renew-instead')).toBeNull()
+    expect(q('ban-renew-needs-supervisor')!.textContent).toBe('A supervisor can renew it.')
   })
 })
