@@ -190,6 +190,7 @@ func psqlTime(ctx context.Context, dsn string, stmts []string, est time.Duration
 	write := func(name string, n int) (string, error) {
 		var b strings.Builder
 		b.WriteString("\\set ON_ERROR_STOP 1\n\\o /dev/null\n")
+		b.WriteString("SET jit = off;\n") // as store's sessions run
 		for i := 0; i < n; i++ {
 			b.WriteString(body)
 		}

@@ -188,3 +188,17 @@ func TestSharedServerIsRefused(t *testing.T) {
 		t.Fatalf("message %q shows the password", err)
 	}
 }
+
+// Sessions run without JIT compilation unless the address asks for it.
+func TestPostgresSessionsRunWithoutJIT(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	db, _ := pgtest.OpenDSN(t, dsn)
+	var jit string
+	if err := db.Raw(`SHOW jit`).Scan(&jit).Error; err != nil || jit != "off" {
+		t.Fatalf("jit = %q, %v; want off", jit, err)
+	}
+	on, _ := pgtest.OpenDSN(t, dsn+"&jit=on")
+	if err := on.Raw(`SHOW jit`).Scan(&jit).Error; err != nil || jit != "on" {
+		t.Fatalf("with jit=on in the address: jit = %q, %v", jit, err)
+	}
+}
