@@ -7,3 +7,11 @@ package store
 func activeAt(alias string) string {
 	return alias + "removed_at IS NULL AND " + alias + "expires_at > ?"
 }
+
+// activeAtBySeek is activeAt for statements that find bans by address: the
+// expiry is compared without its index (SQLite's unary +), so that SQLite
+// seeks bans_live by (removed_at, lo) instead of scanning every active ban
+// through bans_active. The same rule, the same parameter.
+func (d dialect) activeAtBySeek(alias string) string {
+	return alias + "removed_at IS NULL AND " + d.unindexed(alias+"expires_at") + " > ?"
+}

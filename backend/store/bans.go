@@ -87,11 +87,8 @@ func (tx *Tx) CoveringBan(target string, los [][16]byte, hi [16]byte, now, excep
 	}
 	d := tx.db.dialect()
 	var b Ban
-	// On SQLite, a plain expires_at lets the planner scan every active ban
-	// through bans_active; unindexed makes it seek bans_live by
-	// (removed_at, lo) instead.
 	res := tx.g.Raw(`SELECT `+banCols+` FROM bans
-		WHERE removed_at IS NULL AND lo IN ? AND hi >= ? AND `+d.unindexed("expires_at")+` > ? AND id <> ?
+		WHERE lo IN ? AND hi >= ? AND `+d.activeAtBySeek("")+` AND id <> ?
 		ORDER BY target = ? DESC, expires_at DESC, id DESC LIMIT 1`,
 		keys, hi[:], now, except, target).Scan(&b)
 	return b, res.RowsAffected > 0, res.Error
