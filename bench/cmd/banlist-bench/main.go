@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string) error {
 
 	fs := flag.NewFlagSet("banlist-bench", flag.ContinueOnError)
 	out := fs.String("out", "docs/BENCHMARKS.md", "Markdown report to write (empty: none)")
-	parts := fs.String("parts", "", "comma-separated subset of p1,p2,p3,p3share,p4,p5,pg (default all; p3share and pg need root)")
+	parts := fs.String("parts", "", "comma-separated subset of p1,insert,p2,p3,p3share,p4,p5,pg (default all; insert is P1's import rate alone; p3share and pg need root)")
 	save := fs.Bool("save", true, "keep this run in the cache folder as the latest (for -render and the next run's comparison)")
 	nContacts := fs.Int("contacts", 1_000_000, "contacts in the report database")
 	nBans := fs.Int("bans", 10_000, "bans in the report database")
