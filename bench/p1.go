@@ -288,19 +288,7 @@ func (ic InsertCost) PerSecond() float64 {
 // the trigger that feeds contacts_fts.
 func MeasureInsert(ctx context.Context, dir, large string, n int) (InsertCost, error) {
 	res := InsertCost{Contacts: n}
-	g := &reportGen{r: rand.New(rand.NewPCG(5, 5))}
-	for i := 0; i < 50; i++ {
-		g.abusers = append(g.abusers, abuser{addr: randomV4(g.r), name: "Abuser", email: "abuser@example.com"})
-	}
-	g.regulars = []netip.Addr{randomV4(g.r), randomV6(g.r)}
-	cs := make([]contacts.Contact, n)
-	for i := range cs {
-		c := g.contact(i, n)
-		ended := time.UnixMilli(c.ended).UTC()
-		cs[i] = contacts.Contact{VisitorName: c.name, Email: c.email, IP: c.ip, Channel: c.channel,
-			StartedAt: time.UnixMilli(c.started).UTC(), EndedAt: &ended, DurationSec: c.dur, Agent: c.agent,
-			Department: c.dept, Messages: c.messages, Country: c.country, UserAgent: c.ua, FirstMessage: c.first}
-	}
+	cs := insertContacts(n)
 	if large != "" {
 		path := filepath.Join(dir, "insert-large.db")
 		if err := copyFile(large, path); err != nil {
@@ -349,6 +337,25 @@ func MeasureInsert(ctx context.Context, dir, large string, n int) (InsertCost, e
 		}
 	}
 	return res, nil
+}
+
+// insertContacts makes n demo-like contacts from a fixed seed, as an import
+// of a chat platform's export would bring them.
+func insertContacts(n int) []contacts.Contact {
+	g := &reportGen{r: rand.New(rand.NewPCG(5, 5))}
+	for i := 0; i < 50; i++ {
+		g.abusers = append(g.abusers, abuser{addr: randomV4(g.r), name: "Abuser", email: "abuser@example.com"})
+	}
+	g.regulars = []netip.Addr{randomV4(g.r), randomV6(g.r)}
+	cs := make([]contacts.Contact, n)
+	for i := range cs {
+		c := g.contact(i, n)
+		ended := time.UnixMilli(c.ended).UTC()
+		cs[i] = contacts.Contact{VisitorName: c.name, Email: c.email, IP: c.ip, Channel: c.channel,
+			StartedAt: time.UnixMilli(c.started).UTC(), EndedAt: &ended, DurationSec: c.dur, Agent: c.agent,
+			Department: c.dept, Messages: c.messages, Country: c.country, UserAgent: c.ua, FirstMessage: c.first}
+	}
+	return cs
 }
 
 // The report's statements before this change (one WHERE clause for count

@@ -131,7 +131,7 @@ func Run(ctx context.Context, opts Options) *Report {
 	}
 	defer os.RemoveAll(tmp)
 
-	needBig := opts.want("p1") || opts.want("p4") || opts.want("pg")
+	needBig := opts.want("p1") || opts.want("insert") || opts.want("p4") || opts.want("pg")
 	if needBig {
 		ds, err := Contacts(ctx, opts.Contacts, opts.Bans, logf)
 		if err != nil {
@@ -147,6 +147,10 @@ func Run(ctx context.Context, opts Options) *Report {
 			problem("P1", err)
 		}
 		r.P1 = res
+	}
+	// Part "insert" is P1's import rate alone, for measuring import changes
+	// without the report's calls.
+	if (opts.want("p1") || opts.Parts["insert"]) && r.Dataset != nil {
 		if ic, err := MeasureInsert(ctx, tmp, r.Dataset.Path, 50_000); err != nil {
 			problem("P1 insert cost", err)
 		} else {

@@ -23,8 +23,8 @@ func (l *lister) blocked() ([]Contact, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	var hits []int64
-	if err := l.g.Raw(l.blockedIDs()+" LIMIT ?", l.q.BlockedAt, few+1).Scan(&hits).Error; err != nil {
+	hits, err := scanInt64s(l.g, l.blockedIDs()+" LIMIT ?", l.q.BlockedAt, few+1)
+	if err != nil {
 		return nil, 0, err
 	}
 	if len(hits) <= few {
@@ -51,9 +51,8 @@ func (l *lister) blocked() ([]Contact, int64, error) {
 			return rows, total, err
 		}
 	}
-	var rows []Contact
-	err = l.g.Raw("SELECT * FROM contacts"+l.d.notIndexed()+" WHERE id IN ("+l.blockedIDs()+") ORDER BY "+l.order()+" LIMIT ? OFFSET ?",
-		l.q.BlockedAt, l.q.Limit, l.offset()).Scan(&rows).Error
+	rows, err := scanContacts(l.g, selectContacts+l.d.notIndexed()+" WHERE id IN ("+l.blockedIDs()+") ORDER BY "+l.order()+" LIMIT ? OFFSET ?",
+		l.q.BlockedAt, l.q.Limit, l.offset())
 	return rows, total, err
 }
 
@@ -118,8 +117,8 @@ func (l *lister) activeSpans() (spans, nested []span, ok bool, err error) {
 // contact) pair, less the pairs of bans nested inside another active ban,
 // which would count their contacts twice.
 func (l *lister) blockedCount(nested []span) (int64, error) {
-	var total int64
-	if err := l.g.Raw("SELECT count(*) FROM ("+l.blockedIDs()+") AS blocked", l.q.BlockedAt).Scan(&total).Error; err != nil {
+	total, err := scanInt64(l.g, "SELECT count(*) FROM ("+l.blockedIDs()+") AS blocked", l.q.BlockedAt)
+	if err != nil {
 		return 0, err
 	}
 	const chunk = 500
@@ -129,11 +128,10 @@ func (l *lister) blockedCount(nested []span) (int64, error) {
 		for _, s := range part {
 			args = append(args, blob(s.lo), blob(s.hi))
 		}
-		var n int64
 		pair := "(" + l.d.blobParam() + ", " + l.d.blobParam() + "),"
-		if err := l.g.Raw(`SELECT count(*) FROM (VALUES `+strings.TrimSuffix(strings.Repeat(pair, len(part)), ",")+
-			`) d CROSS JOIN contacts c`+l.d.indexedBy("contacts_ip_key")+` WHERE c.ip_key BETWEEN d.column1 AND d.column2`, args...).
-			Scan(&n).Error; err != nil {
+		n, err := scanInt64(l.g, `SELECT count(*) FROM (VALUES `+strings.TrimSuffix(strings.Repeat(pair, len(part)), ",")+
+			`) d CROSS JOIN contacts c`+l.d.indexedBy("contacts_ip_key")+` WHERE c.ip_key BETWEEN d.column1 AND d.column2`, args...)
+		if err != nil {
 			return 0, err
 		}
 		total -= n
@@ -156,25 +154,20 @@ func (l *lister) walkBlocked(spans []span, limit int64) (rows []Contact, done bo
 	if !l.q.Desc {
 		cmp = ">"
 	}
-	type step struct {
-		ID        int64
-		StartedAt int64
-		IPKey     []byte
-	}
 	var keep []int64
-	var last step
+	var last walkStep
 	end := false
 	for walked := int64(0); len(keep) < need && !end; walked += walkBatch {
 		if walked >= limit {
 			return nil, false, nil
 		}
-		var batch []step
 		sql, args := "SELECT id, started_at, ip_key FROM contacts"+l.d.indexedBy("contacts_started"), []any{}
 		if walked > 0 {
 			sql += " WHERE (started_at, id) " + cmp + " (?, ?)"
 			args = append(args, last.StartedAt, last.ID)
 		}
-		if err := l.g.Raw(sql+" ORDER BY "+l.order()+" LIMIT ?", append(args, walkBatch)...).Scan(&batch).Error; err != nil {
+		batch, err := scanSteps(l.g, sql+" ORDER BY "+l.order()+" LIMIT ?", append(args, walkBatch)...)
+		if err != nil {
 			return nil, false, err
 		}
 		end = len(batch) < walkBatch
@@ -193,8 +186,8 @@ func (l *lister) walkBlocked(spans []span, limit int64) (rows []Contact, done bo
 		return nil, true, nil
 	}
 	keep = keep[l.offset():]
-	var got []Contact
-	if err := l.g.Raw("SELECT * FROM contacts WHERE id IN ?", keep).Scan(&got).Error; err != nil {
+	got, err := scanContacts(l.g, selectContacts+" WHERE id IN ?", keep)
+	if err != nil {
 		return nil, false, err
 	}
 	byID := make(map[int64]Contact, len(got))

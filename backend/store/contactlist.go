@@ -186,27 +186,19 @@ func (l *lister) matchCond() (string, []any) {
 // matchIDs returns the ids of up to limit contacts the search matches,
 // through the trigram index.
 func (l *lister) matchIDs(limit int) ([]int64, error) {
-	var ids []int64
-	var err error
 	if l.d.engine == Postgres {
-		err = l.g.Raw("SELECT id FROM contacts WHERE "+l.like+" LIMIT ?", append(l.likeArgs[:len(l.likeArgs):len(l.likeArgs)], limit)...).Scan(&ids).Error
-	} else {
-		err = l.g.Raw("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? LIMIT ?", l.match, limit).Scan(&ids).Error
+		return scanInt64s(l.g, "SELECT id FROM contacts WHERE "+l.like+" LIMIT ?", append(l.likeArgs[:len(l.likeArgs):len(l.likeArgs)], limit)...)
 	}
-	return ids, err
+	return scanInt64s(l.g, "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? LIMIT ?", l.match, limit)
 }
 
 // matchCount counts the contacts the search matches, through the trigram
 // index.
 func (l *lister) matchCount() (int64, error) {
-	var n int64
-	var err error
 	if l.d.engine == Postgres {
-		err = l.g.Raw("SELECT count(*) FROM contacts WHERE "+l.like, l.likeArgs...).Scan(&n).Error
-	} else {
-		err = l.g.Raw("SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH ?", l.match).Scan(&n).Error
+		return scanInt64(l.g, "SELECT count(*) FROM contacts WHERE "+l.like, l.likeArgs...)
 	}
-	return n, err
+	return scanInt64(l.g, "SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH ?", l.match)
 }
 
 // where returns every condition of the query as one WHERE clause.
@@ -244,29 +236,27 @@ func (l *lister) run() ([]Contact, int64, error) {
 // general runs the query as one WHERE clause and lets the engine plan it.
 func (l *lister) general() ([]Contact, int64, error) {
 	where, args := l.where()
-	var total int64
-	if err := l.g.Raw("SELECT count(*) FROM contacts"+where, args...).Scan(&total).Error; err != nil {
+	total, err := scanInt64(l.g, "SELECT count(*) FROM contacts"+where, args...)
+	if err != nil {
 		return nil, 0, err
 	}
 	if total <= int64(l.offset()) {
 		return nil, total, nil
 	}
-	var rows []Contact
-	err := l.g.Raw("SELECT * FROM contacts"+where+" ORDER BY "+l.order()+" LIMIT ? OFFSET ?",
-		append(args, l.q.Limit, l.offset())...).Scan(&rows).Error
+	rows, err := scanContacts(l.g, selectContacts+where+" ORDER BY "+l.order()+" LIMIT ? OFFSET ?",
+		append(args, l.q.Limit, l.offset())...)
 	return rows, total, err
 }
 
 func (l *lister) unfiltered() ([]Contact, int64, error) {
-	var total int64
-	if err := l.g.Raw(l.d.countContacts()).Scan(&total).Error; err != nil {
+	total, err := scanInt64(l.g, l.d.countContacts())
+	if err != nil {
 		return nil, 0, err
 	}
 	if total <= int64(l.offset()) {
 		return nil, total, nil
 	}
-	var rows []Contact
-	err := l.g.Raw("SELECT * FROM contacts ORDER BY "+l.order()+" LIMIT ? OFFSET ?", l.q.Limit, l.offset()).Scan(&rows).Error
+	rows, err := scanContacts(l.g, selectContacts+" ORDER BY "+l.order()+" LIMIT ? OFFSET ?", l.q.Limit, l.offset())
 	return rows, total, err
 }
 
@@ -276,8 +266,8 @@ func (l *lister) unfiltered() ([]Contact, int64, error) {
 // same. It also returns the largest id, the size of the table near enough
 // (one index seek).
 func (l *lister) few() (int, int64, error) {
-	var top int64
-	if err := l.g.Raw("SELECT coalesce(max(id), 0) FROM contacts").Scan(&top).Error; err != nil {
+	top, err := scanInt64(l.g, "SELECT coalesce(max(id), 0) FROM contacts")
+	if err != nil {
 		return 0, 0, err
 	}
 	need := float64(l.offset() + l.q.Limit)
@@ -290,9 +280,8 @@ func (l *lister) byIDs(ids []int64) ([]Contact, int64, error) {
 	if total <= int64(l.offset()) {
 		return nil, total, nil
 	}
-	var rows []Contact
-	err := l.g.Raw("SELECT * FROM contacts"+l.d.notIndexed()+" WHERE id IN ? ORDER BY "+l.order()+" LIMIT ? OFFSET ?",
-		ids, l.q.Limit, l.offset()).Scan(&rows).Error
+	rows, err := scanContacts(l.g, selectContacts+l.d.notIndexed()+" WHERE id IN ? ORDER BY "+l.order()+" LIMIT ? OFFSET ?",
+		ids, l.q.Limit, l.offset())
 	return rows, total, err
 }
 
@@ -352,22 +341,20 @@ func (l *lister) searched() ([]Contact, int64, error) {
 		if err != nil {
 			return nil, 0, err
 		}
-		walk, args := "SELECT * FROM contacts"+l.d.indexedBy("contacts_started")+" WHERE "+l.like, append([]any(nil), l.likeArgs...)
+		walk, args := selectContacts+l.d.indexedBy("contacts_started")+" WHERE "+l.like, append([]any(nil), l.likeArgs...)
 		if bound != nil {
 			walk += " AND (started_at, id) " + cmp + " (?, ?)"
 			args = append(args, bound[0], bound[1])
 		}
-		if err := l.g.Raw(walk+" ORDER BY "+l.order()+" LIMIT ? OFFSET ?", append(args, l.q.Limit, l.offset())...).
-			Scan(&rows).Error; err != nil {
+		if rows, err = scanContacts(l.g, walk+" ORDER BY "+l.order()+" LIMIT ? OFFSET ?", append(args, l.q.Limit, l.offset())...); err != nil {
 			return nil, 0, err
 		}
 		if int64(len(rows)) == want || bound == nil {
 			return rows, total, nil
 		}
 	}
-	rows = rows[:0]
 	cond, args := l.matchCond()
-	err = l.g.Raw("SELECT * FROM contacts"+l.d.notIndexed()+" WHERE "+cond+" ORDER BY "+l.order()+" LIMIT ? OFFSET ?",
-		append(args, l.q.Limit, l.offset())...).Scan(&rows).Error
+	rows, err = scanContacts(l.g, selectContacts+l.d.notIndexed()+" WHERE "+cond+" ORDER BY "+l.order()+" LIMIT ? OFFSET ?",
+		append(args, l.q.Limit, l.offset())...)
 	return rows, total, err
 }

@@ -32,24 +32,22 @@ func (Contact) TableName() string { return "contacts" }
 
 // GetContact returns contact id, and whether it exists.
 func (db *DB) GetContact(ctx context.Context, id int64) (Contact, bool, error) {
-	var c Contact
-	res := db.WithContext(ctx).Raw(`SELECT * FROM contacts WHERE id = ?`, id).Scan(&c)
-	return c, res.RowsAffected > 0, res.Error
+	rows, err := scanContacts(db.WithContext(ctx), selectContacts+` WHERE id = ?`, id)
+	if err != nil || len(rows) == 0 {
+		return Contact{}, false, err
+	}
+	return rows[0], true, nil
 }
 
 // CountContacts returns how many contacts are stored.
 func (tx *Tx) CountContacts() (int64, error) {
-	var n int64
-	err := tx.g.Raw(tx.db.dialect().countContacts()).Scan(&n).Error
-	return n, err
+	return scanInt64(tx.g, tx.db.dialect().countContacts())
 }
 
 // CountContactsByIP returns how many contacts came from ip (as stored:
 // normalized, IPv4 unmapped).
 func (db *DB) CountContactsByIP(ctx context.Context, ip string) (int64, error) {
-	var n int64
-	err := db.WithContext(ctx).Raw(`SELECT count(*) FROM contacts WHERE ip = ?`, ip).Scan(&n).Error
-	return n, err
+	return scanInt64(db.WithContext(ctx), `SELECT count(*) FROM contacts WHERE ip = ?`, ip)
 }
 
 // CountContactsInRange counts the contacts whose address lies in [lo, hi]

@@ -60,6 +60,6 @@ func (l *lister) shortSearch(window int) (rows []Contact, total, scanned int64, 
 	if len(page) == 0 {
 		return nil, total, scanned, nil
 	}
-	err = l.g.Raw("SELECT * FROM contacts WHERE id IN ? ORDER BY "+l.order(), page).Scan(&rows).Error
+	rows, err = scanContacts(l.g, selectContacts+" WHERE id IN ? ORDER BY "+l.order(), page)
 	return rows, total, scanned, err
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 )
 
 // PastBan is the part of an earlier ban that advice needs.
@@ -49,18 +50,25 @@ func (db *DB) DistinctCustomersSince(ctx context.Context, ipKey [16]byte, since 
 // expired and removed ones. Targets never banned are absent.
 func (db *DB) EarlierBanCounts(ctx context.Context, targets []string, now int64) (map[string]int, error) {
 	out := map[string]int{}
+	// A page often shows one address many times (a search for it): ask once.
+	targets = slices.Compact(slices.Sorted(slices.Values(targets)))
 	if len(targets) == 0 {
 		return out, nil
 	}
-	var rows []struct {
-		Target string `gorm:"column:target"`
-		N      int    `gorm:"column:n"`
-	}
-	err := db.WithContext(ctx).Raw(`SELECT target, count(*) AS n FROM bans
+	rows, err := db.WithContext(ctx).Raw(`SELECT target, count(*) AS n FROM bans
 		WHERE target IN ? AND (removed_at IS NOT NULL OR expires_at <= ?)
-		GROUP BY target`, targets, now).Scan(&rows).Error
-	for _, r := range rows {
-		out[r.Target] = r.N
+		GROUP BY target`, targets, now).Rows()
+	if err != nil {
+		return out, err
 	}
-	return out, err
+	defer rows.Close()
+	for rows.Next() {
+		var target string
+		var n int
+		if err := rows.Scan(&target, &n); err != nil {
+			return out, err
+		}
+		out[target] = n
+	}
+	return out, rows.Err()
 }

@@ -94,10 +94,8 @@ func dsn(path string, p dsnParams) string {
 	pragmas := []string{
 		fmt.Sprintf("busy_timeout(%d)", timeout.Milliseconds()),
 		"foreign_keys(1)",
-		// 64 MiB of page cache instead of SQLite's 2 MiB: the report's
-		// indexes on a million contacts stay in memory (first page 11 ms → 1 ms,
-		// docs/BENCHMARKS.md). One connection per process, so 64 MiB at most.
-		"cache_size(-65536)",
+		// 64 MiB of page cache instead of SQLite's 2 MiB (bulkcache.go).
+		fmt.Sprintf("cache_size(%d)", cacheSize),
 	}
 	// A shared file uses the rollback journal (WAL's shared-memory index
 	// does not work across machines) and syncs fully on every commit.

@@ -56,7 +56,7 @@ func run(ctx context.Context, args []string) error {
 
 	fs := flag.NewFlagSet("banlist-bench", flag.ContinueOnError)
 	out := fs.String("out", "docs/BENCHMARKS.md", "Markdown report to write (empty: none)")
-	parts := fs.String("parts", "", "comma-separated subset of p1,p2,p3,p3share,p4,p5,pg (default all; p3share and pg need root), or p4first (only P4's first row in the browser)")
+	parts := fs.String("parts", "", "comma-separated subset of p1,insert,p2,p3,p3share,p4,p5,pg (default all; insert is P1's import rate alone; p3share and pg need root), or p4first (only P4's first row in the browser)")
 	merge := fs.Bool("merge", false, "put the parts measured now into the last saved run (the others keep their figures; the report says so) instead of saving a new run")
 	save := fs.Bool("save", true, "keep this run in the cache folder as the latest (for -render and the next run's comparison)")
 	nContacts := fs.Int("contacts", 1_000_000, "contacts in the report database")
