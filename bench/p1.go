@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -193,75 +192,15 @@ func measureCases(ctx context.Context, rec *Recorder, cases []reportCase, raw fu
 	return out, errs
 }
 
-// rawTime runs stmts in the sqlite3 tool on path and returns the time one
-// run of them takes: (time of a process that runs them once to warm up
-// and then reps more times − time of a process that only warms up) ÷ reps,
-// medians of several processes each. est picks reps (about 0.4 s of work).
+// rawTime runs stmts in the sqlite3 tool on path (toolTime).
 func rawTime(ctx context.Context, path string, stmts []string, est time.Duration) (time.Duration, string) {
-	if len(stmts) == 0 {
-		return 0, "no SQL"
-	}
 	if _, err := os.Stat(SQLiteCLI); err != nil {
 		return 0, "sqlite3 not installed"
 	}
-	body := strings.Join(stmts, ";\n") + ";\n"
-	reps := int(min(max(400*time.Millisecond/max(est, time.Microsecond), 1), 300))
-	dir, err := os.MkdirTemp("", "banlist-raw-")
-	if err != nil {
-		return 0, err.Error()
-	}
-	defer os.RemoveAll(dir)
-	write := func(name string, n int) (string, error) {
-		var b strings.Builder
-		b.WriteString(".output /dev/null\n")
-		b.WriteString("PRAGMA cache_size=-65536;\n") // as store.DSN sets it for the app
-		for i := 0; i < n; i++ {
-			b.WriteString(body)
-		}
-		f := filepath.Join(dir, name)
-		return f, os.WriteFile(f, []byte(b.String()), 0o600)
-	}
-	warm, err := write("warm.sql", 1)
-	if err != nil {
-		return 0, err.Error()
-	}
-	timed, err := write("timed.sql", 1+reps)
-	if err != nil {
-		return 0, err.Error()
-	}
-	run := func(script string) (time.Duration, error) {
-		f, err := os.Open(script)
-		if err != nil {
-			return 0, err
-		}
-		defer f.Close()
-		cmd := exec.CommandContext(ctx, SQLiteCLI, "-batch", "-bail", path)
-		cmd.Stdin = f
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		t := time.Now()
-		if err := cmd.Run(); err != nil {
-			return 0, fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr.String()))
-		}
-		return time.Since(t), nil
-	}
-	var base, full []time.Duration
-	for i := 0; i < 5; i++ {
-		b, err := run(warm)
-		if err != nil {
-			return 0, "sqlite3: " + err.Error()
-		}
-		f, err := run(timed)
-		if err != nil {
-			return 0, "sqlite3: " + err.Error()
-		}
-		base, full = append(base, b), append(full, f)
-	}
-	d := (Summarize(full).Median - Summarize(base).Median) / time.Duration(reps)
-	if d <= 0 {
-		return 0, "below the noise of process start"
-	}
-	return d, ""
+	// The page cache as store.DSN sets it for the app.
+	return toolTime(ctx, "sqlite3", stmts, est, ".output /dev/null\nPRAGMA cache_size=-65536;\n", func(ctx context.Context) *exec.Cmd {
+		return exec.CommandContext(ctx, SQLiteCLI, "-batch", "-bail", path)
+	})
 }
 
 // InsertCost is what the search index's triggers add to storing contacts,

@@ -169,67 +169,14 @@ func createDatabase(ctx context.Context, server, name string) (string, error) {
 	return u.String(), nil
 }
 
-// psqlTime runs stmts in psql on dsn and returns the time one run of them
-// takes, measured as rawTime measures sqlite3: (a process that runs them
-// once and then reps more times − a process that runs them once) ÷ reps.
+// psqlTime runs stmts in psql on dsn (toolTime), with JIT off as the
+// store's sessions run.
 func psqlTime(ctx context.Context, dsn string, stmts []string, est time.Duration) (time.Duration, string) {
-	if len(stmts) == 0 {
-		return 0, "no SQL"
-	}
 	psql, err := exec.LookPath("psql")
 	if err != nil {
 		return 0, "psql not installed"
 	}
-	body := strings.Join(stmts, ";\n") + ";\n"
-	reps := int(min(max(400*time.Millisecond/max(est, time.Microsecond), 1), 300))
-	dir, err := os.MkdirTemp("", "banlist-psql-")
-	if err != nil {
-		return 0, err.Error()
-	}
-	defer os.RemoveAll(dir)
-	write := func(name string, n int) (string, error) {
-		var b strings.Builder
-		b.WriteString("\\set ON_ERROR_STOP 1\n\\o /dev/null\n")
-		b.WriteString("SET jit = off;\n") // as store's sessions run
-		for i := 0; i < n; i++ {
-			b.WriteString(body)
-		}
-		f := filepath.Join(dir, name)
-		return f, os.WriteFile(f, []byte(b.String()), 0o600)
-	}
-	warm, err := write("warm.sql", 1)
-	if err != nil {
-		return 0, err.Error()
-	}
-	timed, err := write("timed.sql", 1+reps)
-	if err != nil {
-		return 0, err.Error()
-	}
-	run := func(script string) (time.Duration, error) {
-		cmd := exec.CommandContext(ctx, psql, "-X", "-q", "-d", dsn, "-f", script)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		t := time.Now()
-		if err := cmd.Run(); err != nil {
-			return 0, fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr.String()))
-		}
-		return time.Since(t), nil
-	}
-	var base, full []time.Duration
-	for i := 0; i < 5; i++ {
-		b, err := run(warm)
-		if err != nil {
-			return 0, "psql: " + err.Error()
-		}
-		f, err := run(timed)
-		if err != nil {
-			return 0, "psql: " + err.Error()
-		}
-		base, full = append(base, b), append(full, f)
-	}
-	d := (Summarize(full).Median - Summarize(base).Median) / time.Duration(reps)
-	if d <= 0 {
-		return 0, "below the noise of process start"
-	}
-	return d, ""
+	return toolTime(ctx, "psql", stmts, est, "\\set ON_ERROR_STOP 1\n\\o /dev/null\nSET jit = off;\n", func(ctx context.Context) *exec.Cmd {
+		return exec.CommandContext(ctx, psql, "-X", "-q", "-d", dsn)
+	})
 }
