@@ -147,8 +147,3 @@ func (db *DB) RetryPolicy(p RetryPolicy) RetryPolicy {
 	}
 	return p
 }
-
-// Gorm is the GORM session under tx, for the store's own tests (fixtures in
-// raw SQL). The domain packages (bans, contacts, demo) reach the database
-// only through the store's methods; none of them calls it.
-func (tx *Tx) Gorm() *gorm.DB { return tx.g }
