@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"banlist/backend/sharetest"
 	"bufio"
 	"bytes"
 	"compress/gzip"
@@ -17,7 +18,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"banlist/backend/contacts"
@@ -251,24 +251,6 @@ func (x *Xvfb) Stop() {
 
 var firstCall = regexp.MustCompile(`first bound call.*method=(\S+).*since_launch_ms=(\d+)`)
 
-// syncBuf is a bytes.Buffer safe for a writer and a reader goroutine.
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // DesktopColdStart starts the desktop binary runs times on the database
 // newDB returns (called once per run) and waits for its "first bound call"
 // log line, as .ci/smoke-desktop.sh does.
@@ -280,7 +262,7 @@ func DesktopColdStart(ctx context.Context, x *Xvfb, bin, label string, runs int,
 		args := append([]string{"--db", path}, extra...)
 		cmd := exec.CommandContext(ctx, bin, args...)
 		cmd.Env = append(os.Environ(), "DISPLAY="+x.Display, "BANLIST_SETTINGS="+filepath.Join(dir, fmt.Sprintf("settings-%d.json", i)))
-		var log syncBuf
+		var log sharetest.SyncBuffer
 		cmd.Stdout, cmd.Stderr = &log, &log
 		start := time.Now()
 		if err := cmd.Start(); err != nil {

@@ -39,22 +39,24 @@ func Binary(dir string) (string, error) {
 type Serve struct {
 	URL    string
 	Cmd    *exec.Cmd
-	stderr *syncBuffer
+	stderr *SyncBuffer
 	done   chan struct{}
 }
 
-type syncBuffer struct {
+// SyncBuffer is a bytes.Buffer safe for a writer and a reader goroutine:
+// a child process's output, read while it runs.
+type SyncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
+func (s *SyncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
-func (s *syncBuffer) String() string {
+func (s *SyncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
@@ -67,7 +69,7 @@ func StartServe(bin, settingsDir string, args ...string) (*Serve, error) {
 	full := append([]string{"serve", "--addr", "127.0.0.1:0", "--no-demo",
 		"--settings", filepath.Join(settingsDir, fmt.Sprintf("settings-%d.json", time.Now().UnixNano()))}, args...)
 	cmd := exec.Command(bin, full...)
-	s := &Serve{Cmd: cmd, stderr: &syncBuffer{}, done: make(chan struct{})}
+	s := &Serve{Cmd: cmd, stderr: &SyncBuffer{}, done: make(chan struct{})}
 	cmd.Stderr = s.stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
