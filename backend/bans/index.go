@@ -215,8 +215,8 @@ func (s *Service) refresh(ctx context.Context, poll bool) (*index, error) {
 			return nil, err
 		}
 		s.lastPoll.Store(time.Since(s.born).Nanoseconds())
-		if v != s.dataVersion {
-			s.dataVersion = v
+		if v != s.lastStamp {
+			s.lastStamp = v
 			s.gen.Add(1)
 		}
 	}

@@ -42,8 +42,8 @@ type Service struct {
 	born     time.Time
 	lastPoll atomic.Int64
 
-	refreshMu   sync.Mutex // serializes index reloads
-	dataVersion int64      // last change stamp seen; guarded by refreshMu
+	refreshMu sync.Mutex // serializes index reloads
+	lastStamp int64      // last change stamp seen; guarded by refreshMu
 
 	kick chan struct{} // wakes the poller after our own writes
 	// poll is how often the watcher polls the change stamp (pollEvery).

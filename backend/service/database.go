@@ -106,8 +106,9 @@ func (s *Service) switchTo(ctx context.Context, path string, shared bool) (Info,
 		}
 		return "local"
 	}
-	// Only the server's address without its password is ever recorded or shown.
-	shown := store.Redact(path)
+	// The new database's name as it shows it: a server's address without its
+	// password, which is never recorded or shown.
+	shown := db.Path
 	// The new file must hold the record of how it came to be used; a file
 	// that cannot take it is not switched to.
 	if err := db.Session(ctx).RecordAudit(store.AuditEntry{Kind: AuditDatabaseSwitched, Target: shown,
