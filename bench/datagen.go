@@ -402,12 +402,12 @@ func generateReport(ctx context.Context, path string, n, nBans int) (*Dataset, e
 // contacts through triggers (which were off during the bulk load).
 func refreshDerived(ctx context.Context, conn *sql.Conn) error {
 	var n int
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'contacts_total'`).Scan(&n); err != nil {
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'contacts_count'`).Scan(&n); err != nil {
 		return err
 	}
 	if n == 0 {
 		return nil
 	}
-	_, err := conn.ExecContext(ctx, `UPDATE contacts_total SET n = (SELECT count(*) FROM contacts)`)
+	_, err := conn.ExecContext(ctx, `UPDATE contacts_count SET n = (SELECT count(*) FROM contacts) WHERE id = 1`)
 	return err
 }

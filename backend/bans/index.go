@@ -325,11 +325,13 @@ func (s *Service) Check(ctx context.Context, ip string) (CheckResult, error) {
 	return res, nil
 }
 
-// ActiveByIP returns, for each of ips that is blocked now, the ban blocking
-// it, keyed by the string as given. Strings that are not single addresses
-// are skipped, so a report can pass its raw column values.
-func (s *Service) ActiveByIP(ctx context.Context, ips []string) (map[string]Ban, error) {
-	out := map[string]Ban{}
+// CheckMany answers Check for each of ips that is blocked now, keyed by the
+// string as given, from the same index: the report marks a contact blocked
+// exactly when Check would refuse it, without reading the bans table.
+// Strings that are not single addresses are skipped, so a report can pass
+// its raw column values.
+func (s *Service) CheckMany(ctx context.Context, ips []string) (map[string]CheckResult, error) {
+	out := map[string]CheckResult{}
 	if len(ips) == 0 {
 		return out, nil
 	}
@@ -338,11 +340,8 @@ func (s *Service) ActiveByIP(ctx context.Context, ips []string) (map[string]Ban,
 	if err != nil {
 		return nil, err
 	}
-	byIP := map[string]int64{}
-	var ids []int64
-	seen := map[int64]bool{}
 	for _, raw := range ips {
-		if _, done := byIP[raw]; done {
+		if _, done := out[raw]; done {
 			continue
 		}
 		a, err := ipaddr.ParseIP(raw)
@@ -350,36 +349,8 @@ func (s *Service) ActiveByIP(ctx context.Context, ips []string) (map[string]Ban,
 			continue
 		}
 		if e, ok := ix.lookup(keyOf(ipaddr.Key(a)), now); ok {
-			byIP[raw] = e.id
-			if !seen[e.id] {
-				seen[e.id] = true
-				ids = append(ids, e.id)
-			}
-		}
-	}
-	bans := make(map[int64]Ban, len(ids))
-	const chunk = 500
-	for start := 0; start < len(ids); start += chunk {
-		part := ids[start:min(start+chunk, len(ids))]
-		var rows []store.Ban
-		err := s.read(ctx, "read the active bans", func(tx *store.Tx) error {
-			var err error
-			rows, err = tx.BansByID(part)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rows {
-			// The index may be a poll behind; trust the row.
-			if status(r, now) == StatusActive {
-				bans[r.ID] = toBan(r, now)
-			}
-		}
-	}
-	for raw, id := range byIP {
-		if b, ok := bans[id]; ok {
-			out[raw] = b
+			until := msTime(e.expires)
+			out[raw] = CheckResult{IP: a.String(), Blocked: true, BanID: e.id, Target: e.target, Until: &until}
 		}
 	}
 	return out, nil

@@ -60,7 +60,7 @@ func (s *Service) ListContacts(ctx context.Context, q contacts.Query) (ContactPa
 	for i, c := range page.Items {
 		ips[i] = c.IP
 	}
-	active, err := b.bans.ActiveByIP(ctx, ips)
+	active, err := b.bans.CheckMany(ctx, ips)
 	if err != nil {
 		return ContactPage{}, err
 	}
@@ -72,9 +72,9 @@ func (s *Service) ListContacts(ctx context.Context, q contacts.Query) (ContactPa
 		Partial: page.Partial, Scanned: page.Scanned}
 	for i, c := range page.Items {
 		out.Items[i] = ContactRow{Contact: c, TimesBanned: earlier[c.IP]}
-		if b, ok := active[c.IP]; ok {
+		if r, ok := active[c.IP]; ok {
 			out.Items[i].Blocked = true
-			out.Items[i].BlockedUntil = &b.ExpiresAt
+			out.Items[i].BlockedUntil = r.Until
 		}
 	}
 	return out, nil

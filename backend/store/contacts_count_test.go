@@ -9,8 +9,8 @@ import (
 )
 
 // The total the report shows is right after inserts, deletes and an
-// emptied table: on PostgreSQL it is a number kept by triggers, which must
-// agree with count(*).
+// emptied table: it is a number kept by triggers (steps 055 and 056), which
+// must agree with count(*).
 func TestContactsCountFollowsEveryChange(t *testing.T) {
 	onEngines(t, map[string]func(t *testing.T, db *store.DB, clk *clock.Fixed){
 		"count": func(t *testing.T, db *store.DB, _ *clock.Fixed) {

@@ -96,7 +96,7 @@ func Copy(ctx context.Context, from, to *DB, opts CopyOptions) (CopyReport, erro
 func sqliteTables(src *gorm.DB) ([]string, error) {
 	var names []string
 	if err := src.Raw(`SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'
-		AND name NOT LIKE 'sqlite%' AND name NOT IN ('schema_migrations', 'storage_mode') ORDER BY name`).Scan(&names).Error; err != nil {
+		AND name NOT LIKE 'sqlite%' AND name NOT IN ('schema_migrations', 'storage_mode', 'contacts_count') ORDER BY name`).Scan(&names).Error; err != nil {
 		return nil, err
 	}
 	parents := map[string][]string{}

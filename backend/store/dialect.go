@@ -150,12 +150,3 @@ func (d dialect) searchLike() string {
 	}
 	return `(lower(visitor_name) LIKE ? ESCAPE '\' OR lower(email) LIKE ? ESCAPE '\' OR ` + ip + ` LIKE ? ESCAPE '\')`
 }
-
-// countContacts is the statement that counts every contact: a trigger-kept
-// number on PostgreSQL (migration 055_contacts_count), count(*) on SQLite.
-func (d dialect) countContacts() string {
-	if d.engine == Postgres {
-		return `SELECT n FROM contacts_count WHERE id = 1`
-	}
-	return `SELECT count(*) FROM contacts`
-}

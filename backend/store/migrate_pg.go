@@ -203,6 +203,8 @@ var pgMigrations = []migration{
 		`CREATE TRIGGER contacts_count_emptied AFTER TRUNCATE ON contacts
 			FOR EACH STATEMENT EXECUTE FUNCTION contacts_count_emptied()`,
 	)},
+	// The SQLite file's twin of 055; the server already has it.
+	{name: "056_contacts_count_file", up: execAll()},
 }
 
 // notifyTrigger notifies once per statement that changes table.
