@@ -63,8 +63,10 @@ type blob []byte
 // Value implements driver.Valuer.
 func (b blob) Value() (driver.Value, error) { return []byte(b), nil }
 
-// span is the first and last address an active ban covers, as ip_key values.
-type span struct{ lo, hi []byte }
+// span is the first and last address an active ban covers, as ip_key values
+// (16 bytes, ipaddr.Key). Arrays, not slices: thousands of spans hold no
+// pointer for the garbage collector to follow.
+type span struct{ lo, hi [16]byte }
 
 // activeSpans returns the address spans of the active bans, merged: spans,
 // sorted and disjoint, cover every blocked address once; nested lists the
@@ -76,33 +78,33 @@ func (l *lister) activeSpans() (spans, nested []span, ok bool, err error) {
 		return nil, nil, false, err
 	}
 	defer rows.Close()
-	var all []span
-	var arena []byte // one allocation for all the keys, not two per ban
+	all := make([]span, 0, 1024)
+	var lo, hi sql.RawBytes // reused: each row is copied out before the next
 	for rows.Next() {
-		var lo, hi sql.RawBytes // valid until the next row
 		if err := rows.Scan(&lo, &hi); err != nil {
 			return nil, nil, false, err
 		}
-		if len(arena)+len(lo)+len(hi) > cap(arena) {
-			arena = make([]byte, 0, max(64<<10, 2*(len(lo)+len(hi))))
+		var s span
+		if len(lo) != len(s.lo) || len(hi) != len(s.hi) {
+			return nil, nil, false, nil // not a key ipaddr makes: let the engine plan it
 		}
-		start := len(arena)
-		arena = append(arena, lo...)
-		arena = append(arena, hi...)
-		all = append(all, span{lo: arena[start : start+len(lo) : start+len(lo)], hi: arena[start+len(lo) : len(arena) : len(arena)]})
+		copy(s.lo[:], lo)
+		copy(s.hi[:], hi)
+		all = append(all, s)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, false, err
 	}
 	slices.SortFunc(all, func(a, b span) int {
-		if c := bytes.Compare(a.lo, b.lo); c != 0 {
+		if c := bytes.Compare(a.lo[:], b.lo[:]); c != 0 {
 			return c
 		}
-		return bytes.Compare(b.hi, a.hi) // the wider first
+		return bytes.Compare(b.hi[:], a.hi[:]) // the wider first
 	})
+	spans = make([]span, 0, len(all))
 	for _, s := range all {
-		if n := len(spans); n > 0 && bytes.Compare(s.lo, spans[n-1].hi) <= 0 {
-			if bytes.Compare(s.hi, spans[n-1].hi) > 0 {
+		if n := len(spans); n > 0 && bytes.Compare(s.lo[:], spans[n-1].hi[:]) <= 0 {
+			if bytes.Compare(s.hi[:], spans[n-1].hi[:]) > 0 {
 				return nil, nil, false, nil
 			}
 			nested = append(nested, s)
@@ -117,7 +119,10 @@ func (l *lister) activeSpans() (spans, nested []span, ok bool, err error) {
 // contact) pair, less the pairs of bans nested inside another active ban,
 // which would count their contacts twice.
 func (l *lister) blockedCount(nested []span) (int64, error) {
-	total, err := scanInt64(l.g, "SELECT count(*) FROM ("+l.blockedIDs()+") AS blocked", l.q.BlockedAt)
+	// The join counted as it is, not as a subquery of ids: SQLite then
+	// counts while it walks instead of handing each id to an outer loop
+	// (sqlite3 on the bench's file: 8.1 → 4.9 ms).
+	total, err := scanInt64(l.g, "SELECT count(*)"+l.blockedJoin(), l.q.BlockedAt)
 	if err != nil {
 		return 0, err
 	}
@@ -126,7 +131,7 @@ func (l *lister) blockedCount(nested []span) (int64, error) {
 		part := nested[start:min(start+chunk, len(nested))]
 		args := make([]any, 0, 2*len(part))
 		for _, s := range part {
-			args = append(args, blob(s.lo), blob(s.hi))
+			args = append(args, blob(s.lo[:]), blob(s.hi[:]))
 		}
 		pair := "(" + l.d.blobParam() + ", " + l.d.blobParam() + "),"
 		n, err := scanInt64(l.g, `SELECT count(*) FROM (VALUES `+strings.TrimSuffix(strings.Repeat(pair, len(part)), ",")+
@@ -141,8 +146,8 @@ func (l *lister) blockedCount(nested []span) (int64, error) {
 
 // covered reports whether ip_key k lies in one of spans (sorted, disjoint).
 func covered(spans []span, k []byte) bool {
-	i := sort.Search(len(spans), func(i int) bool { return bytes.Compare(spans[i].lo, k) > 0 })
-	return i > 0 && bytes.Compare(k, spans[i-1].hi) <= 0
+	i := sort.Search(len(spans), func(i int) bool { return bytes.Compare(spans[i].lo[:], k) > 0 })
+	return i > 0 && bytes.Compare(k, spans[i-1].hi[:]) <= 0
 }
 
 // walkBlocked reads the page by walking the date index in batches and
@@ -210,7 +215,10 @@ func (l *lister) walkBlocked(spans []span, limit int64) (rows []Contact, done bo
 // ban's row) and range-scans the ip_key index for each, so the scans move
 // forward through it: a few thousand bans against many contacts, never the
 // other way round. A contact under two nested bans appears twice.
-func (l *lister) blockedIDs() string {
-	return "SELECT c.id FROM bans b" + l.d.indexedBy("bans_live") + " CROSS JOIN contacts c" + l.d.indexedBy("contacts_ip_key") + `
+func (l *lister) blockedIDs() string { return "SELECT c.id" + l.blockedJoin() }
+
+// blockedJoin is the FROM and WHERE of blockedIDs.
+func (l *lister) blockedJoin() string {
+	return " FROM bans b" + l.d.indexedBy("bans_live") + " CROSS JOIN contacts c" + l.d.indexedBy("contacts_ip_key") + `
 	WHERE ` + activeAt("b.") + " AND c.ip_key BETWEEN b.lo AND b.hi"
 }
