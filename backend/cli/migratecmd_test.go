@@ -174,7 +174,10 @@ func TestMigrateCopiesEveryRowByteForByte(t *testing.T) {
 				break
 			}
 		}
-		if !regexp.MustCompile(`(?m)^\s+` + table + `\s+` + fmt.Sprint(len(a)) + `$`).MatchString(out) {
+		// The number of contacts is not copied: the server's triggers count
+		// the contacts as they arrive, and the comparison above proves they
+		// agree with the file's.
+		if table != "contacts_count" && !regexp.MustCompile(`(?m)^\s+`+table+`\s+`+fmt.Sprint(len(a))+`$`).MatchString(out) {
 			t.Errorf("summary does not report %d rows for %s:\n%s", len(a), table, out)
 		}
 	}

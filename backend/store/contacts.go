@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"net/netip"
 )
 
 // Contact is one stored chat contact (package contacts gives the report its
@@ -48,10 +49,17 @@ func (tx *Tx) CountContacts() (int64, error) {
 	return scanInt64(tx.g, countContacts)
 }
 
-// CountContactsByIP returns how many contacts came from ip (as stored:
-// normalized, IPv4 unmapped).
+// CountContactsByIP returns how many contacts came from ip. Every stored
+// address has its ip_key (the 16-byte form of the unmapped address), so the
+// count is a lookup in the ip_key index; a text that is no address matches
+// no contact.
 func (db *DB) CountContactsByIP(ctx context.Context, ip string) (int64, error) {
-	return scanInt64(db.WithContext(ctx), `SELECT count(*) FROM contacts WHERE ip = ?`, ip)
+	addr, err := netip.ParseAddr(ip)
+	if err != nil || addr.Zone() != "" {
+		return 0, nil
+	}
+	key := addr.Unmap().As16()
+	return scanInt64(db.WithContext(ctx), `SELECT count(*) FROM contacts WHERE ip_key = ?`, key[:])
 }
 
 // CountContactsInRange counts the contacts whose address lies in [lo, hi]

@@ -205,6 +205,9 @@ var pgMigrations = []migration{
 	)},
 	// The SQLite file's twin of 055; the server already has it.
 	{name: "056_contacts_count_file", up: execAll()},
+	// As on SQLite: contacts_ip_key serves the count of contacts from one
+	// address.
+	{name: "057_drop_contacts_ip", up: execAll(`DROP INDEX IF EXISTS contacts_ip`)},
 }
 
 // notifyTrigger notifies once per statement that changes table.

@@ -17,11 +17,11 @@ import (
 // The tables and indexes the PostgreSQL schema must have after every step.
 var (
 	pgTables = []string{"api_tokens", "audit_events", "ban_events", "bans", "bouncers", "contacts",
-		"protected", "schema_migrations", "settings"}
+		"contacts_count", "protected", "schema_migrations", "settings"}
 	pgIndexes = []string{
 		"audit_events_at", "audit_events_kind", "ban_events_at", "ban_events_ban", "ban_events_kind",
 		"ban_events_target", "bans_active", "bans_created", "bans_live", "bans_lo_hi", "bans_target",
-		"bouncers_name_nocase", "contacts_agent", "contacts_ip", "contacts_ip_key",
+		"bouncers_name_nocase", "contacts_agent", "contacts_ip_key",
 		"contacts_search_email", "contacts_search_ip", "contacts_search_name",
 		"contacts_sort_agent", "contacts_sort_channel", "contacts_sort_duration", "contacts_sort_email",
 		"contacts_sort_name", "contacts_started", "protected_lo_hi",
