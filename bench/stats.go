@@ -37,6 +37,20 @@ func Quantile(sorted []time.Duration, q float64) time.Duration {
 // ms renders d in milliseconds with a precision that suits its size.
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
+// warmUp is how long P1 and the PostgreSQL part call a case before timing it.
+const warmUp = 200 * time.Millisecond
+
+// warmFor calls fn for at least d, and at least twice.
+func warmFor(d time.Duration, fn func() error) error {
+	start := time.Now()
+	for n := 0; n < 2 || time.Since(start) < d; n++ {
+		if err := fn(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // timeRuns calls fn warm times untimed, then timed until it has runs
 // samples or budget is spent (at least minRuns).
 func timeRuns(warm, runs, minRuns int, budget time.Duration, fn func() error) ([]time.Duration, error) {
