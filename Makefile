@@ -83,7 +83,10 @@ FUZZ_TARGETS := ./backend/ipaddr:FuzzParse ./backend/banscsv:FuzzParse ./backend
 fuzz: frontend/dist/index.html ## run each fuzz target briefly (FUZZTIME, default 4s)
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 	  echo "fuzz $$fn ($$pkg) for $(FUZZTIME)"; \
-	  go test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$pkg 2>&1 | tail -n 2 || exit 1; \
+	  log=$$(mktemp); \
+	  if ! go test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$pkg >$$log 2>&1; then \
+	    tail -n 40 $$log; rm -f $$log; exit 1; fi; \
+	  tail -n 2 $$log; rm -f $$log; \
 	done
 
 test-frontend: deps-npm ## Vitest component tests
