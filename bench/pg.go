@@ -5,10 +5,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -169,14 +171,18 @@ func createDatabase(ctx context.Context, server, name string) (string, error) {
 	return u.String(), nil
 }
 
-// psqlTime runs stmts in psql on dsn (toolTime), with JIT off as the
-// store's sessions run.
+// psqlTime runs stmts in psql on dsn (toolTime), with the session settings
+// the store's sessions have (store.PostgresSessionDefaults).
 func psqlTime(ctx context.Context, dsn string, stmts []string, est time.Duration) (time.Duration, string) {
 	psql, err := exec.LookPath("psql")
 	if err != nil {
 		return 0, "psql not installed"
 	}
-	return toolTime(ctx, "psql", stmts, est, "\\set ON_ERROR_STOP 1\n\\o /dev/null\nSET jit = off;\n", func(ctx context.Context) *exec.Cmd {
+	head := "\\set ON_ERROR_STOP 1\n\\o /dev/null\n"
+	for _, k := range slices.Sorted(maps.Keys(store.PostgresSessionDefaults)) {
+		head += "SET " + k + " = " + store.PostgresSessionDefaults[k] + ";\n"
+	}
+	return toolTime(ctx, "psql", stmts, est, head, func(ctx context.Context) *exec.Cmd {
 		return exec.CommandContext(ctx, psql, "-X", "-q", "-d", dsn)
 	})
 }

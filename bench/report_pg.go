@@ -39,7 +39,8 @@ func pgSection(b *strings.Builder, r *Report, prev *Report) {
 	w("The same report calls as P1, through the service layer on PostgreSQL %s (Debian's package, a throwaway server that\n", pg.Server)
 	w("the run starts with `.ci/postgres.sh`, default settings), on the same contacts and bans copied there with `store.Copy`\n")
 	w("(what `banlist migrate` runs: %s). The reference is `psql` running the statements the call ran, measured like sqlite3\n", secs(pg.Load)+" s")
-	w("in P1: a process running them once and then many times, minus one running them once.\n\n")
+	w("in P1: a process running them once and then many times, minus one running them once. Both sides run with the session " +
+		"settings the app gives every session (`store.PostgresSessionDefaults`: no JIT compilation, no parallel workers).\n\n")
 	if len(pg.P1) > 0 {
 		w("| Call | Total | ours ms (median) | p90 ms | psql ms | ratio | SQLite ours ms | prev ms |\n")
 		w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")

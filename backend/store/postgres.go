@@ -37,6 +37,10 @@ func Redact(dsn string) string {
 	return u.String()
 }
 
+// PostgresSessionDefaults are the settings of every session unless the address
+// names them (openPostgres says why).
+var PostgresSessionDefaults = map[string]string{"jit": "off", "max_parallel_workers_per_gather": "0"}
+
 // openPostgres connects to the server named by opts.Path (a postgres:// DSN),
 // refuses a database that holds another program's tables, and migrates it.
 func openPostgres(ctx context.Context, opts Options) (*DB, error) {
@@ -49,13 +53,20 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 	// compilation, which the planner starts for anything it thinks costly
 	// (a join on address ranges looks like millions of rows to it), cost
 	// 160 ms of a 200 ms blocked-only count at a million contacts. pgx sends
-	// unknown address parameters as session settings. An address that sets
-	// jit itself keeps its choice.
+	// unknown address parameters as session settings. Parallel workers are
+	// off too: starting them costs more than these statements gain, and on
+	// the bench's 2 cores the blocked-only count took 35–53 ms with one
+	// worker and 24–28 ms without, the count of the 58,613 contacts
+	// matching "ana" 600–712 ms with and 222–234 ms without (psql, warm,
+	// on the bench's 1M-contact database). An address that sets either
+	// itself keeps its choice.
 	q := u.Query()
-	if !q.Has("jit") {
-		q.Set("jit", "off")
-		u.RawQuery = q.Encode()
+	for k, v := range PostgresSessionDefaults {
+		if !q.Has(k) {
+			q.Set(k, v)
+		}
 	}
+	u.RawQuery = q.Encode()
 	dsn := u.String()
 	gdb, err := gorm.Open(postgres.Open(dsn), &gorm.Config{
 		NowFunc:        opts.Clock.Now,

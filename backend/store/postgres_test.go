@@ -189,16 +189,24 @@ func TestSharedServerIsRefused(t *testing.T) {
 	}
 }
 
-// Sessions run without JIT compilation unless the address asks for it.
-func TestPostgresSessionsRunWithoutJIT(t *testing.T) {
+// Sessions run without JIT compilation and parallel workers unless the
+// address asks for them.
+func TestPostgresSessionsRunWithoutJITOrParallelWorkers(t *testing.T) {
 	dsn := pgtest.DSN(t)
-	db, _ := pgtest.OpenDSN(t, dsn)
-	var jit string
-	if err := db.Raw(`SHOW jit`).Scan(&jit).Error; err != nil || jit != "off" {
-		t.Fatalf("jit = %q, %v; want off", jit, err)
+	show := func(db *store.DB, name string) string {
+		t.Helper()
+		var v string
+		if err := db.Raw(`SHOW ` + name).Scan(&v).Error; err != nil {
+			t.Fatal(err)
+		}
+		return v
 	}
-	on, _ := pgtest.OpenDSN(t, dsn+"&jit=on")
-	if err := on.Raw(`SHOW jit`).Scan(&jit).Error; err != nil || jit != "on" {
-		t.Fatalf("with jit=on in the address: jit = %q, %v", jit, err)
+	db, _ := pgtest.OpenDSN(t, dsn)
+	if jit, workers := show(db, "jit"), show(db, "max_parallel_workers_per_gather"); jit != "off" || workers != "0" {
+		t.Fatalf("jit = %q, max_parallel_workers_per_gather = %q; want off and 0", jit, workers)
+	}
+	on, _ := pgtest.OpenDSN(t, dsn+"&jit=on&max_parallel_workers_per_gather=2")
+	if jit, workers := show(on, "jit"), show(on, "max_parallel_workers_per_gather"); jit != "on" || workers != "2" {
+		t.Fatalf("with both in the address: jit = %q, max_parallel_workers_per_gather = %q", jit, workers)
 	}
 }
