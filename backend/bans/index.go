@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -317,12 +318,17 @@ func (s *Service) Check(ctx context.Context, ip string) (CheckResult, error) {
 	if err != nil {
 		return CheckResult{}, err
 	}
+	return ix.check(a, now), nil
+}
+
+// check is Check's answer for a from this index at now (Unix ms).
+func (ix *index) check(a netip.Addr, now int64) CheckResult {
 	res := CheckResult{IP: a.String()}
 	if e, ok := ix.lookup(keyOf(ipaddr.Key(a)), now); ok {
 		until := msTime(e.expires)
 		res.Blocked, res.BanID, res.Target, res.Until = true, e.id, e.target, &until
 	}
-	return res, nil
+	return res
 }
 
 // CheckMany answers Check for each of ips that is blocked now, keyed by the
@@ -348,9 +354,8 @@ func (s *Service) CheckMany(ctx context.Context, ips []string) (map[string]Check
 		if err != nil {
 			continue
 		}
-		if e, ok := ix.lookup(keyOf(ipaddr.Key(a)), now); ok {
-			until := msTime(e.expires)
-			out[raw] = CheckResult{IP: a.String(), Blocked: true, BanID: e.id, Target: e.target, Until: &until}
+		if r := ix.check(a, now); r.Blocked {
+			out[raw] = r
 		}
 	}
 	return out, nil

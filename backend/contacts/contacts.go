@@ -54,11 +54,10 @@ func fromStore(r store.Contact) Contact {
 // toStore is c as stored: its address normalized (and as a range key), its
 // times in Unix milliseconds, the default channel filled in.
 func toStore(c Contact) (store.Contact, error) {
-	addr, err := netip.ParseAddr(strings.TrimSpace(c.IP))
-	if err != nil || addr.Zone() != "" {
+	addr, ok := addressOf(c.IP)
+	if !ok {
 		return store.Contact{}, apperr.Invalid("ip", fmt.Sprintf("“%s” is not an IP address", c.IP))
 	}
-	addr = addr.Unmap()
 	key := addr.As16()
 	// The id is always assigned by the database: a contact is new when
 	// inserted, and a retried transaction must not reuse ids handed out by a
@@ -134,7 +133,24 @@ func (s *Store) Count(ctx context.Context) (int64, error) {
 	return s.db.Session(ctx).CountContacts()
 }
 
-// CountByIP returns how many contacts came from ip.
+// CountByIP returns how many contacts came from ip: those whose ip_key is
+// its key (a lookup in the ip_key index). A text that is no address matches
+// no contact.
 func (s *Store) CountByIP(ctx context.Context, ip string) (int64, error) {
-	return s.db.CountContactsByIP(ctx, ip)
+	addr, ok := addressOf(ip)
+	if !ok {
+		return 0, nil
+	}
+	key := addr.As16()
+	return s.db.CountContactsInRange(ctx, key, key)
+}
+
+// addressOf reads a contact's address as it is stored: one address without
+// a zone, IPv4-mapped IPv6 unmapped.
+func addressOf(ip string) (netip.Addr, bool) {
+	addr, err := netip.ParseAddr(strings.TrimSpace(ip))
+	if err != nil || addr.Zone() != "" {
+		return netip.Addr{}, false
+	}
+	return addr.Unmap(), true
 }

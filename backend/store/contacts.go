@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"net/netip"
 )
 
 // Contact is one stored chat contact (package contacts gives the report its
@@ -49,22 +48,11 @@ func (tx *Tx) CountContacts() (int64, error) {
 	return scanInt64(tx.g, countContacts)
 }
 
-// CountContactsByIP returns how many contacts came from ip. Every stored
-// address has its ip_key (the 16-byte form of the unmapped address), so the
-// count is a lookup in the ip_key index; a text that is no address matches
-// no contact.
-func (db *DB) CountContactsByIP(ctx context.Context, ip string) (int64, error) {
-	addr, err := netip.ParseAddr(ip)
-	if err != nil || addr.Zone() != "" {
-		return 0, nil
-	}
-	key := addr.Unmap().As16()
-	return scanInt64(db.WithContext(ctx), `SELECT count(*) FROM contacts WHERE ip_key = ?`, key[:])
-}
-
 // CountContactsInRange counts the contacts whose address lies in [lo, hi]
-// (16-byte keys, as ipaddr.Target.Lo and Hi give them). The contact page uses
-// it to say how many contacts lifting a range block would let back in.
+// (16-byte keys, as ipaddr.Target.Lo and Hi give them), through the ip_key
+// index. The contact page uses it to say how many contacts lifting a range
+// block would let back in, and, with lo = hi, how many came from one
+// address.
 func (db *DB) CountContactsInRange(ctx context.Context, lo, hi [16]byte) (int64, error) {
 	var n int64
 	err := db.WithContext(ctx).Raw(`SELECT count(*) FROM contacts WHERE ip_key BETWEEN ? AND ?`, lo[:], hi[:]).Scan(&n).Error
