@@ -92,11 +92,8 @@ func isCantOpen(err error) bool {
 
 // sqliteCode is the primary SQLite result code an error carries, if any.
 func sqliteCode(err error) (int, bool) {
-	var coded interface{ Code() int }
-	if errors.As(err, &coded) {
-		return coded.Code() & 0xff, true
-	}
-	return 0, false
+	code, ok := sqliteExtendedCode(err)
+	return code & 0xff, ok
 }
 
 // IsBusy reports whether err is SQLite's "locked/busy" or PostgreSQL's

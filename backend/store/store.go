@@ -20,6 +20,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"banlist/backend/clock"
+	"banlist/backend/store/sqlitedriver"
 )
 
 // Options says how to open a database file.
@@ -213,19 +214,13 @@ func connect(dsn string, opts Options) (*gorm.DB, error) {
 	// lock): wait out a crashed process's lock, which the watch breaks.
 	var gdb *gorm.DB
 	err := Retry(context.Background(), openRetry(opts), func() (err error) {
-		gdb, err = gorm.Open(sqlite.Open(dsn), &gorm.Config{
+		gdb, err = gorm.Open(sqliteDialector{sqlite.Dialector{DriverName: sqlitedriver.Name, DSN: dsn}}, &gorm.Config{
 			NowFunc:        opts.Clock.Now,
 			TranslateError: true,
 			Logger:         logger.Default.LogMode(logger.Silent),
-			// GORM keeps a database/sql statement per SQL text (bounded:
-			// IN lists make many texts; the least recently used is closed
-			// first). glebarez/go-sqlite still parses the SQL again on every
-			// run, so this saves little on SQLite; turning it off measured
-			// the same (BenchmarkReport in package bench).
-			PrepareStmt:        true,
-			PrepareStmtMaxSize: 256,
-			PrepareStmtTTL:     time.Hour,
-			CreateBatchSize:    500,
+			// No database/sql prepared statements: the driver keeps each
+			// connection's compiled statements itself (sqlitedriver).
+			CreateBatchSize: 500,
 		})
 		if err != nil && gdb != nil {
 			closeGorm(gdb)
