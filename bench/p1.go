@@ -172,7 +172,10 @@ func measureCases(ctx context.Context, rec *Recorder, cases []reportCase, raw fu
 			errs = append(errs, fmt.Errorf("%s: %w", c.key, err))
 			continue
 		}
-		runs, err := timeRuns(0, 21, 3, 3*time.Second, func() error {
+		// At least 21 calls, and calls for at least timedFor: a page of a
+		// third of a millisecond gets hundreds of samples, so one garbage
+		// collection or scheduler hiccup does not move its median.
+		runs, err := timeRuns(0, 2000, 21, timedFor, func() error {
 			n, err := c.call(ctx)
 			total = n
 			return err

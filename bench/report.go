@@ -214,7 +214,7 @@ func Markdown(r *Report, prev *Report) string {
 	w("| Memory (`free -h`) | %s |\n", strings.ReplaceAll(firstLines(m.Free, 2), "\n", "<br>"))
 	w("| Go | %s |\n", m.GoVersion)
 	w("| Kernel | %s |\n", m.Kernel)
-	w("| SQLite | app: %s (modernc.org/sqlite through github.com/glebarez/sqlite, pure Go); reference: `%s` %s (Debian's C build) |\n", m.SQLiteApp, SQLiteCLI, m.SQLiteCLI)
+	w("| SQLite | app: %s (modernc.org/sqlite, pure Go, through the project's driver `backend/store/sqlitedriver` under GORM's glebarez/sqlite dialect); reference: `%s` %s (Debian's C build) |\n", m.SQLiteApp, SQLiteCLI, m.SQLiteCLI)
 	w("| Whole run | %s |\n\n", r.Elapsed.Round(time.Second))
 	if prev != nil {
 		w("Previous run: %s. %s\n\n", prev.Machine.Date, noise(r, prev))

@@ -24,9 +24,11 @@ func p1(b *strings.Builder, r *Report, prev *Report) {
 		CacheDir(), ds.Probes.GenerateSec)
 	w("**Method.** Each row is one call of the service layer (`service.ListContacts`, `GetContact`, `ListAgents`: what both the Wails " +
 		"binding and the HTTP handler call), in process, on one open database, with the app's pragmas and a clock fixed at the data's epoch. " +
-		"The call runs untimed for 0.2 s, then up to 21 timed calls (at most about 3 s): the median and the 90th percentile. " +
+		"The call runs untimed for 0.2 s, then timed: at least 21 calls, and more until 0.3 s have passed (at most 2,000 calls), so a " +
+		"page of a third of a millisecond has hundreds of samples: the median and the 90th percentile. " +
 		"(Runs up to the one of 1 Dec 2026 10:24 UTC made two untimed calls: a call that has just followed another kind of call is slower, " +
-		"while sqlite3 below runs its statements hundreds of times in a row; the warm-up makes both sides steady.) " +
+		"while sqlite3 below runs its statements hundreds of times in a row; the warm-up makes both sides steady. Runs up to the one of " +
+		"1 Dec 2026 11:07 UTC timed 21 calls, whose median moved by a third between runs on the sub-millisecond pages.) " +
 		"**sqlite3** runs *the same statements* the call ran (recorded through GORM callbacks, arguments inlined) in `/usr/bin/sqlite3` on the same file: " +
 		"(time of a process that runs them once and then N more times − time of a process that runs them once) ÷ N, medians of 5 processes " +
 		"each, so process start-up and the cold page cache cancel out. The output goes to /dev/null. " +

@@ -40,6 +40,10 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // warmUp is how long P1 and the PostgreSQL part call a case before timing it.
 const warmUp = 200 * time.Millisecond
 
+// timedFor is how long P1 and the PostgreSQL part keep timing a case once
+// it has its 21 samples.
+const timedFor = 300 * time.Millisecond
+
 // warmFor calls fn for at least d, and at least twice.
 func warmFor(d time.Duration, fn func() error) error {
 	start := time.Now()
