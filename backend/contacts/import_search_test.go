@@ -10,8 +10,8 @@ import (
 )
 
 // TestImportedContactsAreSearchable imports a file big enough for the bulk
-// path (several JSON batches and progress chunks, and the larger page cache
-// of store/bulkcache.go) into a database that already holds contacts, and
+// path (several JSON batches and progress chunks) into a database that
+// already holds contacts, and
 // then finds imported contacts by email, name and address fragments through
 // the report's search, on both engines. The emails are unique, so each
 // search must find exactly its contact; a name shared by every imported row

@@ -43,9 +43,6 @@ const insertBatch = 100
 // batch holding text that JSON cannot carry byte for byte goes through
 // INSERTs of bound parameters instead.
 func (tx *Tx) InsertContacts(rows []Contact) error {
-	if err := tx.growCache(len(rows)); err != nil {
-		return err
-	}
 	for start := 0; start < len(rows); start += bulkBatch {
 		part := rows[start:min(start+bulkBatch, len(rows))]
 		safe := true

@@ -65,12 +65,6 @@ func Retry(ctx context.Context, p RetryPolicy, fn func() error) error {
 type Tx struct {
 	g  *gorm.DB
 	db *DB
-	// grown is set when the transaction raised the connection's page cache
-	// (growCache); WriteTx puts it back once the transaction has ended.
-	grown bool
-	// inWrite is set for the Tx of WriteTx, the only one that shrinks the
-	// cache back.
-	inWrite bool
 }
 
 // Session returns a Tx outside any transaction: each statement commits on
@@ -110,8 +104,7 @@ func (db *DB) WriteTx(ctx context.Context, fn func(tx *Tx) error) error {
 		// On a dot-file-locked shared file, beat while holding the lock, and
 		// stop before COMMIT or ROLLBACK release it (lockwatch.go).
 		release := db.holdLock()
-		tx := &Tx{g: c, db: db, inWrite: true}
-		defer tx.shrinkCache(ctx, pinned)
+		tx := &Tx{g: c, db: db}
 		if err := fn(tx); err != nil {
 			release()
 			rollback(ctx, pinned)

@@ -206,9 +206,25 @@ func (s *stmt) query(ctx context.Context, args []driver.NamedValue) (driver.Rows
 	if err := s.bind(args); err != nil {
 		return nil, err
 	}
+	// The first step runs now: it recompiles a statement whose schema
+	// changed (so the column names below are current) and reports a
+	// failure here rather than on the first Next.
+	stop := s.c.watch(ctx)
+	r := &rows{s: s, ctx: ctx, stop: stop}
+	switch rc := sqlite3.Xsqlite3_step(s.c.tls, s.p); rc {
+	case sqlite3.SQLITE_ROW:
+		r.pending = true
+	case sqlite3.SQLITE_DONE:
+		r.done = true
+	default:
+		err := s.c.stepError(ctx, rc)
+		stop()
+		s.reset()
+		return nil, err
+	}
 	s.busy = true
 	s.columns()
-	return &rows{s: s, ctx: ctx, stop: s.c.watch(ctx)}, nil
+	return r, nil
 }
 
 // reset readies a statement for its next run and releases its locks.
@@ -361,10 +377,11 @@ func (c *conn) stepError(ctx context.Context, rc int32) error {
 
 // rows reads a query's result; closing it returns the statement.
 type rows struct {
-	s    *stmt
-	ctx  context.Context
-	stop func()
-	done bool
+	s       *stmt
+	ctx     context.Context
+	stop    func()
+	pending bool // the first row is stepped to but not read yet
+	done    bool
 }
 
 func (r *rows) Columns() []string { return r.s.cols }
@@ -392,14 +409,18 @@ func (r *rows) Next(dest []driver.Value) error {
 		return io.EOF
 	}
 	tls := s.c.tls
-	switch rc := sqlite3.Xsqlite3_step(tls, s.p); rc {
-	case sqlite3.SQLITE_ROW:
-	case sqlite3.SQLITE_DONE:
-		r.done = true
-		return io.EOF
-	default:
-		r.done = true
-		return s.c.stepError(r.ctx, rc)
+	if r.pending {
+		r.pending = false
+	} else {
+		switch rc := sqlite3.Xsqlite3_step(tls, s.p); rc {
+		case sqlite3.SQLITE_ROW:
+		case sqlite3.SQLITE_DONE:
+			r.done = true
+			return io.EOF
+		default:
+			r.done = true
+			return s.c.stepError(r.ctx, rc)
+		}
 	}
 	for i := range dest {
 		col := int32(i)
