@@ -64,7 +64,7 @@ type DB struct {
 	listen *listener
 }
 
-// cacheSize is the page cache of every connection, in KiB (negative, as
+// CacheSize is the page cache of every connection, in KiB (negative, as
 // PRAGMA cache_size reads it): 64 MiB instead of SQLite's 2 MiB, so the
 // report's indexes on a million contacts stay in memory (first page 11 ms →
 // 1 ms, docs/BENCHMARKS.md). One connection per process, so 64 MiB at most.
@@ -74,7 +74,7 @@ type DB struct {
 // allocator returns each freed page to the system with its own madvise
 // call, 4–5 s after a 50,000-contact import into the bench's 1M file
 // (BenchmarkImportLarge: 3,931 contacts/s with it, 6,446/s without).
-const cacheSize = -64 << 10
+const CacheSize = -64 << 10
 
 // dsnParams are the connection settings that vary with the storage mode.
 type dsnParams struct {
@@ -107,7 +107,7 @@ func dsn(path string, p dsnParams) string {
 	pragmas := []string{
 		fmt.Sprintf("busy_timeout(%d)", timeout.Milliseconds()),
 		"foreign_keys(1)",
-		fmt.Sprintf("cache_size(%d)", cacheSize),
+		fmt.Sprintf("cache_size(%d)", CacheSize),
 	}
 	// A shared file uses the rollback journal (WAL's shared-memory index
 	// does not work across machines) and syncs fully on every commit.
