@@ -189,7 +189,7 @@ func p4(b *strings.Builder, r *Report, prev *Report) {
 		"The memory rows come from a child process (`banlist-bench appmem`) that opens the big file exactly as the app does " +
 		"(`store.Open`, `service.New` with its ban watcher) and loads the default report page.\n\n")
 	if a.FirstRow != nil {
-		w(firstRowNote)
+		w("%s", firstRowNote)
 	}
 }
 
