@@ -59,7 +59,7 @@ func guard(svc *service.Service, opts Options, next http.Handler) http.Handler {
 		// Opening the UI with ?token=… stores it in an HttpOnly cookie and
 		// drops it from the address bar.
 		// Bouncers on /v1/ carry their own key and never get this cookie.
-		if t := r.URL.Query().Get("token"); t != "" && !strings.HasPrefix(r.URL.Path, "/api/") && !strings.HasPrefix(r.URL.Path, "/v1/") {
+		if t := uiToken(r); t != "" {
 			if !equalSecret(t, opts.Token) && !namedToken(svc, r, t) {
 				writeError(w, &apperr.Error{Code: apperr.CodeUnauthorized, Message: "Wrong token."})
 				return
@@ -88,6 +88,15 @@ func guard(svc *service.Service, opts Options, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// uiToken is the ?token= of a request for the UI (not the API or the
+// bouncers' /v1/), or "". The query is parsed only when it may hold one.
+func uiToken(r *http.Request) string {
+	if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/v1/") || !strings.Contains(r.URL.RawQuery, "token") {
+		return ""
+	}
+	return r.URL.Query().Get("token")
 }
 
 func isWrite(method string) bool {

@@ -78,15 +78,7 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 	if err != nil { // gorm.Open pings the server
 		return nil, fmt.Errorf("connect to %s: %w", name, Classify(err))
 	}
-	// GORM translates errors of Exec but not of Raw(…).Scan/Rows (it sets
-	// them directly), so an INSERT … RETURNING that hits a unique index
-	// would surface as a bare server error; SQLite's driver gives
-	// gorm.ErrDuplicatedKey either way. This evens that out.
-	if err := gdb.Callback().Row().After("gorm:row").Register("banlist:translate", func(tx *gorm.DB) {
-		if tx.Error != nil {
-			tx.Error = translatePG(tx.Error)
-		}
-	}); err != nil {
+	if err := translateRowErrors(gdb, translatePG); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", name, err)
 	}
 	sqlDB, err := gdb.DB()

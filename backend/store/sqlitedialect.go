@@ -45,3 +45,15 @@ func sqliteExtendedCode(err error) (int, bool) {
 	}
 	return 0, false
 }
+
+// translateRowErrors applies translate to the errors of Raw(…).Scan/Rows
+// too: GORM translates the errors of Exec but sets those of a query
+// directly, so an INSERT … RETURNING that hits a unique index would surface
+// as a bare driver error instead of gorm.ErrDuplicatedKey.
+func translateRowErrors(gdb *gorm.DB, translate func(error) error) error {
+	return gdb.Callback().Row().After("gorm:row").Register("banlist:translate", func(tx *gorm.DB) {
+		if tx.Error != nil {
+			tx.Error = translate(tx.Error)
+		}
+	})
+}

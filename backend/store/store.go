@@ -233,6 +233,9 @@ func connect(dsn string, opts Options) (*gorm.DB, error) {
 			// connection's compiled statements itself (sqlitedriver).
 			CreateBatchSize: 500,
 		})
+		if err == nil {
+			err = translateRowErrors(gdb, sqliteDialector{}.Translate)
+		}
 		if err != nil && gdb != nil {
 			closeGorm(gdb)
 		}
