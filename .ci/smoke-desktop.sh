@@ -50,13 +50,14 @@ fi
 
 # The window must never sit blank: the first thing it paints is the loading
 # screen of index.html (its bar is #18a058, a colour the app itself does not
-# use), which stays until the report's first page is in. A frame of one or
-# two colours is the empty screen (black) or the window not yet painted (white).
+# use), which stays until the report's first page is in. A frame of at most
+# three flat colours is the empty screen (black) or the window not yet painted
+# (white, and while GTK maps it, sometimes a strip of its grey background).
 mapped="" painted="" first=""
 for f in "$tmp"/frames/*.xwd; do
   k=$(convert "xwd:$f" -format '%k' info: 2>/dev/null) || continue
   t=$(basename "$f" .xwd); t=${t#*-}
-  if [ "$k" -le 2 ]; then
+  if [ "$k" -le 3 ]; then
     [ -z "$mapped" ] && [ "$(convert "xwd:$f" -format '%[fx:mean>0]' info:)" = 1 ] && mapped=$t
     continue
   fi
