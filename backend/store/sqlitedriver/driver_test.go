@@ -340,3 +340,48 @@ func TestOpenRefusesWhatItCannotHonour(t *testing.T) {
 		t.Errorf("cache_size %q, %v; want the DSN's -1234", v, err)
 	}
 }
+
+func TestBlobsOfARowStayIntactWhileTheRowIsRead(t *testing.T) {
+	db, _ := openDB(t, "")
+	mustExec(t, db, `CREATE TABLE b(x BLOB, y BLOB)`)
+	want := [][2][]byte{
+		{[]byte("ab"), bytes.Repeat([]byte("L"), 5000)}, // y makes the row's buffer grow after x
+		{bytes.Repeat([]byte("M"), 3000), []byte{}},
+		{[]byte{9}, []byte{8, 7}},
+	}
+	for _, w := range want {
+		mustExec(t, db, `INSERT INTO b VALUES (?, ?)`, w[0], w[1])
+	}
+	rows, err := db.Query(`SELECT x, y FROM b ORDER BY rowid`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := 0; rows.Next(); k++ {
+		var x, y sql.RawBytes // the driver's own memory, valid until Next
+		if err := rows.Scan(&x, &y); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(x, want[k][0]) || !bytes.Equal(y, want[k][1]) {
+			t.Fatalf("row %d: x %.10q y %.10q", k, x, y)
+		}
+	}
+	rows.Close()
+	rows, err = db.Query(`SELECT x, y FROM b ORDER BY rowid`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var kept [][2][]byte
+	for rows.Next() {
+		var x, y []byte
+		if err := rows.Scan(&x, &y); err != nil {
+			t.Fatal(err)
+		}
+		kept = append(kept, [2][]byte{x, y})
+	}
+	for k, c := range kept { // []byte destinations are copies that outlive their row
+		if !bytes.Equal(c[0], want[k][0]) || !bytes.Equal(c[1], want[k][1]) {
+			t.Errorf("row %d changed after later rows were read: %.10q %.10q", k, c[0], c[1])
+		}
+	}
+}

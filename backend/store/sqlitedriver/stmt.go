@@ -382,6 +382,10 @@ type rows struct {
 	stop    func()
 	pending bool // the first row is stepped to but not read yet
 	done    bool
+	// blobs holds the current row's BLOB values, overwritten by the next
+	// row: database/sql copies them out in Scan (or, for sql.RawBytes and
+	// Scanners, documents them as valid until the next Next).
+	blobs []byte
 }
 
 func (r *rows) Columns() []string { return r.s.cols }
@@ -402,7 +406,7 @@ func (r *rows) Close() error {
 }
 
 // Next reads the next row into dest: INTEGER as int64, REAL as float64,
-// TEXT as string, BLOB as []byte, NULL as nil.
+// TEXT as string, BLOB as []byte (valid until the next Next), NULL as nil.
 func (r *rows) Next(dest []driver.Value) error {
 	s := r.s
 	if s.p == 0 || r.done {
@@ -422,6 +426,7 @@ func (r *rows) Next(dest []driver.Value) error {
 			return s.c.stepError(r.ctx, rc)
 		}
 	}
+	r.blobs = r.blobs[:0]
 	for i := range dest {
 		col := int32(i)
 		switch sqlite3.Xsqlite3_column_type(tls, s.p, col) {
@@ -440,11 +445,13 @@ func (r *rows) Next(dest []driver.Value) error {
 		case sqlite3.SQLITE_BLOB:
 			p := sqlite3.Xsqlite3_column_blob(tls, s.p, col)
 			n := int(sqlite3.Xsqlite3_column_bytes(tls, s.p, col))
-			b := make([]byte, n)
+			start := len(r.blobs)
 			if n > 0 {
-				copy(b, cbytes(p, n))
+				r.blobs = append(r.blobs, cbytes(p, n)...)
+			} else if r.blobs == nil {
+				r.blobs = make([]byte, 0, 64)
 			}
-			dest[i] = b
+			dest[i] = r.blobs[start:len(r.blobs):len(r.blobs)]
 		default:
 			dest[i] = nil
 		}
