@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Blocked only: the contacts whose address an active ban covers.
@@ -31,7 +32,9 @@ func (l *lister) blocked() ([]Contact, int64, error) {
 		slices.Sort(hits)
 		return l.byIDs(slices.Compact(hits))
 	}
-	spans, nested, ok, err := l.activeSpans()
+	buf := spanBufs.Get().(*[]span)
+	defer spanBufs.Put(buf)
+	spans, nested, ok, err := l.activeSpans(buf)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -68,17 +71,24 @@ func (b blob) Value() (driver.Value, error) { return []byte(b), nil }
 // pointer for the garbage collector to follow.
 type span struct{ lo, hi [16]byte }
 
+// spanBufs keeps the buffer of the active bans' spans between report calls:
+// every blocked-only page reads thousands of them, and growing a fresh
+// slice each time was a sixth of activeSpans in pprof.
+var spanBufs = sync.Pool{New: func() any { b := make([]span, 0, 1024); return &b }}
+
 // activeSpans returns the address spans of the active bans, merged: spans,
 // sorted and disjoint, cover every blocked address once; nested lists the
 // bans that lie inside another active ban. Bans are CIDR blocks, so two of
 // them either nest or do not meet; ok is false if they overlap otherwise.
-func (l *lister) activeSpans() (spans, nested []span, ok bool, err error) {
+// The spans are read into *buf (kept, grown, for the next call) and merged
+// in place; they are valid until buf is used again.
+func (l *lister) activeSpans(buf *[]span) (spans, nested []span, ok bool, err error) {
 	rows, err := l.g.Raw(`SELECT b.lo, b.hi FROM bans b`+l.d.indexedBy("bans_live")+` WHERE `+activeAt("b."), l.q.BlockedAt).Rows()
 	if err != nil {
 		return nil, nil, false, err
 	}
 	defer rows.Close()
-	all := make([]span, 0, 1024)
+	all := (*buf)[:0]
 	var lo, hi sql.RawBytes // reused: each row is copied out before the next
 	for rows.Next() {
 		if err := rows.Scan(&lo, &hi); err != nil {
@@ -92,6 +102,7 @@ func (l *lister) activeSpans() (spans, nested []span, ok bool, err error) {
 		copy(s.hi[:], hi)
 		all = append(all, s)
 	}
+	*buf = all
 	if err := rows.Err(); err != nil {
 		return nil, nil, false, err
 	}
@@ -101,18 +112,20 @@ func (l *lister) activeSpans() (spans, nested []span, ok bool, err error) {
 		}
 		return bytes.Compare(b.hi[:], a.hi[:]) // the wider first
 	})
-	spans = make([]span, 0, len(all))
+	// Merged in place: the n kept so far never overtake the one read.
+	n := 0
 	for _, s := range all {
-		if n := len(spans); n > 0 && bytes.Compare(s.lo[:], spans[n-1].hi[:]) <= 0 {
-			if bytes.Compare(s.hi[:], spans[n-1].hi[:]) > 0 {
+		if n > 0 && bytes.Compare(s.lo[:], all[n-1].hi[:]) <= 0 {
+			if bytes.Compare(s.hi[:], all[n-1].hi[:]) > 0 {
 				return nil, nil, false, nil
 			}
 			nested = append(nested, s)
 			continue
 		}
-		spans = append(spans, s)
+		all[n] = s
+		n++
 	}
-	return spans, nested, true, nil
+	return all[:n], nested, true, nil
 }
 
 // blockedCount counts the contacts an active ban covers: every (ban,
