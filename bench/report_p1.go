@@ -88,15 +88,22 @@ func p1(b *strings.Builder, r *Report, prev *Report) {
 					"the 64 MiB page cache) in one transaction (`INSERT INTO contacts SELECT * FROM` the app's result, attached), takes "+
 					"%s s: %s contacts/s, so the app runs at %.2f× SQLite's C build here. Each contact adds an entry to eight indexes "+
 					"(three of them, name, email and address, at random places in a million entries, so nearly every row reads and "+
-					"dirties a page no other row of the import touches) and about 50 trigrams to the search index; on this machine "+
-					"20,000 contacts/s is beyond what SQLite itself does with this schema.\n\n",
-					secs(ic.LargeRaw), thousands(int64(ic.RawPerSecond())), ic.PerSecond()/ic.RawPerSecond())
+					"dirties a page no other row of the import touches) and about 50 trigrams to the search index. %s\n\n",
+					secs(ic.LargeRaw), thousands(int64(ic.RawPerSecond())), ic.PerSecond()/ic.RawPerSecond(), rawInsertVerdict(ic))
 			} else {
 				w("(sqlite3 reference: %s.)\n\n", ic.RawNote)
 			}
 		}
 	}
 	b.WriteString(p1Design)
+}
+
+// rawInsertVerdict says what sqlite3's import rate means for the target.
+func rawInsertVerdict(ic *InsertCost) string {
+	if ic.RawPerSecond() < 20_000 {
+		return "On this machine 20,000 contacts/s is beyond what SQLite's C build itself does with this schema."
+	}
+	return "SQLite's C build reaches the 20,000 contacts/s of the target here, so the gap is the app's."
 }
 
 func shorten(s string, n int) string {
