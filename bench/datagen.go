@@ -170,9 +170,7 @@ func (g *reportGen) contact(i, n int) contactRow {
 // path (through a temporary file, so an interrupted run leaves nothing).
 func generateReport(ctx context.Context, path string, n, nBans int) (*Dataset, error) {
 	tmp := path + ".tmp"
-	for _, s := range []string{"", "-wal", "-shm", "-journal"} {
-		_ = os.Remove(tmp + s)
-	}
+	removeDB(tmp)
 	db, err := store.Open(ctx, store.Options{Path: tmp, Clock: clock.NewFixed(Epoch)})
 	if err != nil {
 		return nil, err

@@ -268,9 +268,7 @@ func MeasureInsert(ctx context.Context, dir, large string, n int) (InsertCost, e
 		if err == nil {
 			res.LargeRaw, res.RawNote = rawInsert(ctx, large, path, filepath.Join(dir, "insert-raw.db"))
 		}
-		for _, s := range []string{"", "-wal", "-shm", "-journal"} {
-			_ = os.Remove(path + s)
-		}
+		removeDB(path)
 		if err != nil {
 			return res, err
 		}
@@ -317,11 +315,7 @@ func rawInsert(ctx context.Context, large, after, path string) (time.Duration, s
 	if err := copyFile(large, path); err != nil {
 		return 0, err.Error()
 	}
-	defer func() {
-		for _, s := range []string{"", "-wal", "-shm", "-journal"} {
-			_ = os.Remove(path + s)
-		}
-	}()
+	defer removeDB(path)
 	script := fmt.Sprintf(`.bail on
 PRAGMA journal_mode=WAL;
 PRAGMA synchronous=NORMAL;
@@ -403,6 +397,14 @@ type oldRow struct {
 	Messages                         int64
 	Rating                           *int64
 	Country, UserAgent, FirstMessage string
+}
+
+// removeDB deletes the database file at path and its journal, WAL and
+// shared-memory files.
+func removeDB(path string) {
+	for _, s := range []string{"", "-wal", "-shm", "-journal"} {
+		_ = os.Remove(path + s)
+	}
 }
 
 // copyFile copies a database file (checkpointed: no -wal beside it).

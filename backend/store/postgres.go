@@ -202,11 +202,11 @@ func translatePG(err error) error {
 	if !errors.As(err, &pe) {
 		return err
 	}
-	switch {
-	case pe.Code == "23505" && !errors.Is(err, gorm.ErrDuplicatedKey):
-		return fmt.Errorf("%w: %w", gorm.ErrDuplicatedKey, err)
-	case pe.Code == "23503" && !errors.Is(err, gorm.ErrForeignKeyViolated):
-		return fmt.Errorf("%w: %w", gorm.ErrForeignKeyViolated, err)
+	switch pe.Code {
+	case "23505":
+		return wrapAs(gorm.ErrDuplicatedKey, err)
+	case "23503":
+		return wrapAs(gorm.ErrForeignKeyViolated, err)
 	}
 	return err
 }

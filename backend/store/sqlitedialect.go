@@ -28,13 +28,22 @@ func (sqliteDialector) Translate(err error) error {
 	if !ok {
 		return err
 	}
-	switch {
-	case (code == sqliteConstraintUnique || code == sqliteConstraintPrimaryKey) && !errors.Is(err, gorm.ErrDuplicatedKey):
-		return fmt.Errorf("%w: %w", gorm.ErrDuplicatedKey, err)
-	case code == sqliteConstraintForeignKey && !errors.Is(err, gorm.ErrForeignKeyViolated):
-		return fmt.Errorf("%w: %w", gorm.ErrForeignKeyViolated, err)
+	switch code {
+	case sqliteConstraintUnique, sqliteConstraintPrimaryKey:
+		return wrapAs(gorm.ErrDuplicatedKey, err)
+	case sqliteConstraintForeignKey:
+		return wrapAs(gorm.ErrForeignKeyViolated, err)
 	}
 	return err
+}
+
+// wrapAs wraps err in kind (a GORM error callers test with errors.Is),
+// keeping the driver's message, unless it is wrapped already.
+func wrapAs(kind, err error) error {
+	if errors.Is(err, kind) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", kind, err)
 }
 
 // sqliteExtendedCode is the extended SQLite result code err carries.

@@ -73,7 +73,7 @@ type DB struct {
 // spilling, but freeing those pages after COMMIT cost more: modernc's
 // allocator returns each freed page to the system with its own madvise
 // call, 4–5 s after a 50,000-contact import into the bench's 1M file
-// (BenchmarkImportLarge: 3,931 contacts/s with it, 6,446/s without).
+// (BenchmarkImportLarge: 3,931 contacts/s with it, 6,490/s without).
 const CacheSize = -64 << 10
 
 // dsnParams are the connection settings that vary with the storage mode.

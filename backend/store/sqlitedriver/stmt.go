@@ -344,6 +344,9 @@ func (s *stmt) bind(args []driver.NamedValue) error {
 // empty string binds as ” rather than NULL).
 func (s *stmt) argMemory(size int) (uintptr, error) {
 	if size > keptArgs {
+		// A bind that failed after its own one-off left it behind: no run
+		// stepped with it, so it goes before the next takes its place.
+		s.freeArgs()
 		p := libc.Xmalloc(s.c.tls, libc.Tsize_t(size))
 		if p == 0 {
 			return 0, fmt.Errorf("sqlite: out of memory for %d bytes of arguments", size)
